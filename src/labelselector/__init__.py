@@ -1,0 +1,43 @@
+"""labelselector: Kubernetes label selectors in pure Python.
+
+Parse selector strings and LabelSelector objects into one AST, validate them with
+Kubernetes' exact messages, match them against labels (one object or whole
+tables), and convert them back to strings, dicts and protobuf messages.
+"""
+
+from __future__ import annotations
+
+from .api import as_selector, matches, parse
+from .convert import from_label_selector, new_requirement, to_label_selector, to_proto
+from .errors import FieldError, SelectorError, SelectorSyntaxError, SelectorValidationError
+from .selector import Labels, Operator, Requirement, Selector
+from .validation import (
+    validate_label_key,
+    validate_label_selector,
+    validate_label_value,
+    validate_labels,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "FieldError",
+    "Labels",
+    "Operator",
+    "Requirement",
+    "Selector",
+    "SelectorError",
+    "SelectorSyntaxError",
+    "SelectorValidationError",
+    "as_selector",
+    "from_label_selector",
+    "matches",
+    "new_requirement",
+    "parse",
+    "to_label_selector",
+    "to_proto",
+    "validate_label_key",
+    "validate_label_selector",
+    "validate_label_value",
+    "validate_labels",
+]

@@ -1,0 +1,288 @@
+"""LabelSelector objects (dicts, kubernetes-client objects, protobuf messages) <-> the AST.
+
+``from_label_selector`` is Kubernetes' ``LabelSelectorAsSelector``: same results,
+same error texts. ``to_label_selector`` and ``to_proto`` go back, refusing (with
+a clear error) what a LabelSelector cannot express.
+
+Protobuf messages are recognised by descriptor full name, whatever module
+generated them, and always converted field by field: jumpstarter's
+``jumpstarter.v1.LabelSelector`` and Kubernetes'
+``k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector`` number their fields the
+other way round, so their bytes must never be reinterpreted as each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
+
+from .errors import INVALID, FieldError, SelectorError, SelectorValidationError, aggregate, go_quote
+from .selector import Operator, Requirement, Selector, _int64
+from .validation import validate_label_key, validate_label_value
+
+__all__ = [
+    "from_label_selector",
+    "to_label_selector",
+    "to_proto",
+    "new_requirement",
+    "JUMPSTARTER",
+    "K8S",
+]
+
+JUMPSTARTER = "jumpstarter.v1.LabelSelector"
+K8S = "k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector"
+_PROTO_FIELDS = {
+    JUMPSTARTER: ("match_labels", "match_expressions"),
+    K8S: ("matchLabels", "matchExpressions"),
+}
+_LABEL_SELECTOR_OPS = {
+    "In": Operator.IN,
+    "NotIn": Operator.NOT_IN,
+    "Exists": Operator.EXISTS,
+    "DoesNotExist": Operator.DOES_NOT_EXIST,
+}
+_OP_NAMES = {v: k for k, v in _LABEL_SELECTOR_OPS.items()}
+
+
+def _proto_name(obj: Any) -> str | None:
+    desc = getattr(obj, "DESCRIPTOR", None)
+    name = getattr(desc, "full_name", None)
+    return name if isinstance(name, str) else None
+
+
+def _labels_of(obj: Any) -> Any:
+    """The matchLabels of any supported LabelSelector shape (``None`` when unset)."""
+    name = _proto_name(obj)
+    if name is not None:
+        if name not in _PROTO_FIELDS:
+            raise TypeError(f"unsupported protobuf message {name!r}: expected {JUMPSTARTER} or {K8S}")
+        return dict(getattr(obj, _PROTO_FIELDS[name][0]))
+    if isinstance(obj, Mapping):
+        return obj.get("matchLabels", obj.get("match_labels"))
+    if hasattr(obj, "match_labels") or hasattr(obj, "match_expressions"):
+        return getattr(obj, "match_labels", None)
+    raise TypeError(
+        f"expected a LabelSelector (dict, object with match_labels/match_expressions, or "
+        f"protobuf message), not {type(obj).__name__}"
+    )
+
+
+def _expressions_of(obj: Any) -> list[Any]:
+    """The matchExpressions of any supported LabelSelector shape (``[]`` when unset)."""
+    name = _proto_name(obj)
+    if name is not None:
+        if name not in _PROTO_FIELDS:
+            raise TypeError(f"unsupported protobuf message {name!r}: expected {JUMPSTARTER} or {K8S}")
+        return list(getattr(obj, _PROTO_FIELDS[name][1]))
+    if isinstance(obj, Mapping):
+        exprs = obj.get("matchExpressions", obj.get("match_expressions"))
+    else:
+        exprs = getattr(obj, "match_expressions", None)
+    if exprs is None:
+        return []
+    if isinstance(exprs, (str, bytes, Mapping)) or not isinstance(exprs, Iterable):
+        raise SelectorValidationError(
+            f"matchExpressions: Invalid value: must be a list, not {type(exprs).__name__}"
+        )
+    return list(exprs)
+
+
+def _field(expr: Any, name: str) -> Any:
+    if isinstance(expr, Mapping):
+        return expr.get(name)
+    return getattr(expr, name, None)
+
+
+def new_requirement(
+    key: str, operator: Operator, values: list[str] | None, spelling: str | None = None
+) -> Requirement:
+    """Kubernetes' ``NewRequirement`` with no field path: validate, then build.
+
+    Raises :class:`SelectorValidationError` whose ``message`` is Go's aggregate text,
+    e.g. ``values: Invalid value: null: for 'in', 'notin' operators, values set can't be empty``.
+    ``values=None`` is Go's nil slice (printed ``null``), ``[]`` an empty one.
+    """
+    errors: list[FieldError] = []
+    msgs = validate_label_key(key)
+    if msgs:
+        errors.append(FieldError(INVALID, "key", key, "; ".join(msgs)))
+    vals = list(values) if values is not None else []
+    shown: Any = None if values is None else list(values)
+    if operator in (Operator.IN, Operator.NOT_IN):
+        if not vals:
+            errors.append(
+                FieldError(INVALID, "values", shown, "for 'in', 'notin' operators, values set can't be empty")
+            )
+        if spelling is not None and len(vals) != 1:
+            errors.append(
+                FieldError(INVALID, "values", shown, "exact-match compatibility requires one single value")
+            )
+    elif operator in (Operator.EXISTS, Operator.DOES_NOT_EXIST):
+        if vals:
+            errors.append(
+                FieldError(INVALID, "values", shown, "values set must be empty for exists and does not exist")
+            )
+    else:
+        if len(vals) != 1:
+            errors.append(
+                FieldError(INVALID, "values", shown, "for 'Gt', 'Lt' operators, exactly one value is required")
+            )
+        for i, v in enumerate(vals):
+            if _int64(v) is None:
+                errors.append(
+                    FieldError(INVALID, f"values[{i}]", v, "for 'Gt', 'Lt' operators, the value must be an integer")
+                )
+    for i, v in enumerate(vals):
+        vmsgs = validate_label_value(v)
+        if vmsgs:
+            errors.append(FieldError(INVALID, f"values[{i}][{key}]", v, "; ".join(vmsgs)))
+    if errors:
+        raise SelectorValidationError(aggregate(errors), errors=errors)
+    return Requirement(key, operator, vals, spelling)
+
+
+def _check_str(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise SelectorValidationError(
+            f"{what}: Invalid value: {value!r}: must be a string, not {type(value).__name__}"
+        )
+    return value
+
+
+def from_label_selector(obj: Any) -> Selector:
+    """Kubernetes' ``LabelSelectorAsSelector`` for every LabelSelector shape we accept.
+
+    * ``None`` -> :meth:`Selector.nothing` (a nil selector matches nothing);
+    * no matchLabels and no matchExpressions -> :meth:`Selector.everything`;
+    * dicts in camelCase (``matchLabels``/``matchExpressions``) or snake_case;
+    * objects with ``match_labels``/``match_expressions`` (the kubernetes client's
+      ``V1LabelSelector``), without importing that package;
+    * protobuf ``jumpstarter.v1.LabelSelector`` and
+      ``k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector`` from any generated module;
+    * a :class:`Selector` is returned as is.
+
+    Operators are case-sensitive (``"in" is not a valid label selector operator``);
+    values are kept as given (not sorted or de-duplicated). Errors are
+    :class:`SelectorValidationError` with Go's text for the first bad requirement.
+    """
+    if obj is None:
+        return Selector.nothing()
+    if isinstance(obj, Selector):
+        return obj
+    if isinstance(obj, (str, bytes)):
+        raise TypeError("from_label_selector() takes a LabelSelector object; use parse() for strings")
+    labels = _labels_of(obj)
+    exprs = _expressions_of(obj)
+    if labels is None:
+        labels = {}
+    if not isinstance(labels, Mapping):
+        raise SelectorValidationError(
+            f"matchLabels: Invalid value: must be a map of string to string, not {type(labels).__name__}"
+        )
+    if not labels and not exprs:
+        return Selector.everything()
+    reqs: list[Requirement] = []
+    for k, v in labels.items():
+        reqs.append(
+            new_requirement(_check_str(k, "matchLabels"), Operator.IN, [_check_str(v, f"matchLabels[{k}]")], "=")
+        )
+    for i, expr in enumerate(exprs):
+        op_name = _field(expr, "operator")
+        op = _LABEL_SELECTOR_OPS.get(op_name) if isinstance(op_name, str) else None
+        if op is None:
+            shown = go_quote(op_name) if isinstance(op_name, str) else go_quote(str(op_name))
+            raise SelectorValidationError(f"{shown} is not a valid label selector operator")
+        key = _check_str(_field(expr, "key") or "", f"matchExpressions[{i}].key")
+        raw = _field(expr, "values")
+        values = None if raw is None or len(raw) == 0 else [
+            _check_str(v, f"matchExpressions[{i}].values") for v in raw
+        ]
+        reqs.append(new_requirement(key, op, values))
+    return Selector(reqs)
+
+
+def _label_selector_parts(
+    selector: Selector, strict: bool
+) -> tuple[dict[str, str], list[tuple[str, str, list[str]]]]:
+    labels: dict[str, str] = {}
+    exprs: list[tuple[str, str, list[str]]] = []
+    for r in selector.requirements:
+        op = r.operator
+        if op in (Operator.GT, Operator.LT):
+            raise SelectorError(
+                f"\"{op.value}\" isn't supported in label selectors ({r} cannot be a LabelSelector)"
+            )
+        if r.spelling in ("=", "=="):
+            if r.key not in labels:
+                labels[r.key] = r.values[0]
+                continue
+            if labels[r.key] == r.values[0]:
+                continue
+            if strict:
+                raise SelectorError(
+                    f"cannot express {selector} as a LabelSelector: matchLabels holds one value "
+                    f"per key, and {r.key}={labels[r.key]} and {r} would be merged"
+                )
+            exprs.append((r.key, "In", [r.values[0]]))
+            continue
+        if r.spelling == "!=" and strict:
+            raise SelectorError('"!=" is not a valid label selector operator')
+        exprs.append((r.key, _OP_NAMES[op], sorted(set(r.values))))
+    return labels, exprs
+
+
+def to_label_selector(selector: Selector, *, strict: bool = False) -> dict[str, Any] | None:
+    """A LabelSelector dict (camelCase, like ``ParseToLabelSelector``) for ``selector``.
+
+    ``Selector.nothing()`` gives ``None`` (a nil selector); ``Selector.everything()``
+    gives ``{}``. ``=``/``==`` become ``matchLabels``; set values are sorted and
+    de-duplicated. Meaning is never changed silently: ``x!=a`` becomes
+    ``NotIn [a]`` and a second ``x=b`` on the same key becomes ``In [b]`` (Kubernetes
+    would reject the first and overwrite the second); with ``strict=True`` both are
+    refused instead. Gt/Lt cannot be expressed and always raise :class:`SelectorError`.
+    """
+    if selector.is_nothing:
+        return None
+    labels, exprs = _label_selector_parts(selector, strict)
+    out: dict[str, Any] = {}
+    if labels:
+        out["matchLabels"] = labels
+    if exprs:
+        out["matchExpressions"] = [
+            {"key": k, "operator": op, **({"values": vals} if op in ("In", "NotIn") else {})}
+            for k, op, vals in exprs
+        ]
+    return out
+
+
+def to_proto(
+    selector: Selector,
+    flavor: Literal["jumpstarter", "k8s"] = "jumpstarter",
+    *,
+    strict: bool = False,
+) -> Any:
+    """A ``jumpstarter.v1.LabelSelector`` or Kubernetes ``LabelSelector`` message.
+
+    Built field by field from the same mapping as :func:`to_label_selector`.
+    ``Selector.nothing()`` gives ``None``: a nil selector is an absent message field.
+    """
+    from . import proto as _pb
+
+    if selector.is_nothing:
+        return None
+    labels, exprs = _label_selector_parts(selector, strict)
+    if flavor == "jumpstarter":
+        msg = _pb.JumpstarterLabelSelector()
+        for k, v in labels.items():
+            msg.match_labels[k] = v
+        for k, op, vals in exprs:
+            msg.match_expressions.add(key=k, operator=op, values=vals)
+    elif flavor == "k8s":
+        msg = _pb.K8sLabelSelector()
+        for k, v in labels.items():
+            msg.matchLabels[k] = v
+        for k, op, vals in exprs:
+            msg.matchExpressions.add(key=k, operator=op, values=vals)
+    else:
+        raise ValueError(f"flavor must be 'jumpstarter' or 'k8s', not {flavor!r}")
+    return msg

@@ -1,0 +1,216 @@
+"""Errors, with Kubernetes' exact texts and a caret under the offending input.
+
+:class:`FieldError` renders like Go's ``field.Error``; :func:`aggregate` joins several
+like ``utilerrors.NewAggregate(...).Error()``; :func:`go_quote` is Go's ``%q``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Final
+
+__all__ = [
+    "SelectorError",
+    "SelectorSyntaxError",
+    "SelectorValidationError",
+    "FieldError",
+    "REQUIRED",
+    "FORBIDDEN",
+    "INVALID",
+    "NOT_SUPPORTED",
+    "go_quote",
+    "aggregate",
+]
+
+REQUIRED: Final = "Required value"
+FORBIDDEN: Final = "Forbidden"
+INVALID: Final = "Invalid value"
+NOT_SUPPORTED: Final = "Unsupported value"
+
+_ESCAPES = {
+    "\a": "\\a",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\v": "\\v",
+    "\\": "\\\\",
+    '"': '\\"',
+}
+
+
+def go_quote(s: str) -> str:
+    """Go's ``strconv.Quote`` (``%q``): printable runes kept, the rest escaped."""
+    out = ['"']
+    for ch in s:
+        esc = _ESCAPES.get(ch)
+        if esc is not None:
+            out.append(esc)
+        elif ch == " " or (ch.isprintable() and not ch.isspace()):
+            out.append(ch)
+        else:
+            cp = ord(ch)
+            if cp < 0x20 or cp == 0x7F:
+                out.append(f"\\x{cp:02x}")
+            elif 0xD800 <= cp <= 0xDFFF:  # lone surrogate: not a valid rune
+                out.append("\\ufffd")
+            elif cp < 0x10000:
+                out.append(f"\\u{cp:04x}")
+            else:
+                out.append(f"\\U{cp:08x}")
+    out.append('"')
+    return "".join(out)
+
+
+def _go_json(value: object) -> str:
+    # Go's encoding/json escapes <, > and & for HTML safety; Python's does not.
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class _Omitted:
+    def __repr__(self) -> str:
+        return "<omitted>"
+
+
+OMITTED: Final = _Omitted()
+"""Bad value of Required/Forbidden errors, which Kubernetes does not print."""
+
+
+class FieldError:
+    """One field error, as ``k8s.io/apimachinery/pkg/util/validation/field.Error``.
+
+    ``field`` is the path (``None`` prints as Go's ``<nil>``), ``type`` one of
+    :data:`REQUIRED`, :data:`FORBIDDEN`, :data:`INVALID`, :data:`NOT_SUPPORTED`.
+    ``str()`` gives exactly Kubernetes' text.
+    """
+
+    __slots__ = ("type", "field", "bad_value", "detail")
+
+    def __init__(
+        self, type: str, field: str | None, bad_value: object = OMITTED, detail: str = ""
+    ) -> None:
+        self.type = type
+        self.field = field
+        self.bad_value = bad_value
+        self.detail = detail
+
+    def body(self) -> str:
+        """The part after ``field: `` (Go's ``ErrorBody``)."""
+        value = self.bad_value
+        if self.type in (REQUIRED, FORBIDDEN) or value is OMITTED:
+            s = self.type
+        elif isinstance(value, str):
+            s = f"{self.type}: {go_quote(value)}"
+        elif isinstance(value, bool):
+            s = f"{self.type}: {'true' if value else 'false'}"
+        elif isinstance(value, (int, float)):
+            s = f"{self.type}: {value}"
+        else:
+            s = f"{self.type}: {_go_json(value)}"
+        if self.detail:
+            s += f": {self.detail}"
+        return s
+
+    def __str__(self) -> str:
+        return f"{'<nil>' if self.field is None else self.field}: {self.body()}"
+
+    def __repr__(self) -> str:
+        return f"FieldError({str(self)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FieldError):
+            return NotImplemented
+        return str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+
+def aggregate(errors: Sequence[object]) -> str:
+    """Go's ``utilerrors.Aggregate.Error()``: one error bare, several as ``[a, b]``, deduped."""
+    msgs: list[str] = []
+    for e in errors:
+        m = str(e)
+        if m not in msgs:
+            msgs.append(m)
+    if len(msgs) == 1:
+        return msgs[0]
+    return "[" + ", ".join(msgs) + "]"
+
+
+class SelectorError(ValueError):
+    """A selector could not be parsed, built or converted.
+
+    ``message`` is the text Kubernetes returns for the same input. When the
+    selector came from a string, ``text`` is that string and ``pos``/``end`` the
+    span (character offsets) of the offending part; ``str(err)`` then shows the
+    message, the input line and a caret marker under the span.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        text: str | None = None,
+        pos: int | None = None,
+        end: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.text = text
+        self.pos = pos
+        self.end = end if end is not None else pos
+
+    def __str__(self) -> str:
+        if self.text is None or self.pos is None:
+            return self.message
+        return f"{self.message}\n{caret_lines(self.text, self.pos, self.end or self.pos)}"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.message, self.text, self.pos, self.end))
+
+
+class SelectorSyntaxError(SelectorError):
+    """The selector string does not follow the grammar (Kubernetes' parse errors)."""
+
+
+class SelectorValidationError(SelectorError):
+    """A key, value, operator or value count is invalid (``NewRequirement`` errors).
+
+    ``errors`` holds the individual :class:`FieldError` objects when there are any.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        text: str | None = None,
+        pos: int | None = None,
+        end: int | None = None,
+        errors: Sequence[FieldError] = (),
+    ) -> None:
+        super().__init__(message, text, pos, end)
+        self.errors = list(errors)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.message, self.text, self.pos, self.end, self.errors))
+
+
+def _visible(text: str) -> str:
+    # Control characters would break the caret alignment: show them as one '?' each.
+    return "".join(c if c.isprintable() or c == " " else "?" for c in text)
+
+
+def caret_lines(text: str, pos: int, end: int) -> str:
+    """The input line holding ``pos`` with ``~~~^`` under ``pos..end`` (packaging-style)."""
+    start = text.rfind("\n", 0, pos) + 1
+    stop = text.find("\n", pos)
+    if stop == -1:
+        stop = len(text)
+    line = text[start:stop]
+    col = pos - start
+    width = max(1, min(end, stop) - pos)
+    prefix = f"line {text.count(chr(10), 0, pos) + 1}: " if "\n" in text else ""
+    marker = " " * (len(prefix) + col) + "~" * (width - 1) + "^"
+    return f"    {prefix}{_visible(line)}\n    {marker}"

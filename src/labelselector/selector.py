@@ -1,0 +1,315 @@
+"""The selector AST: :class:`Operator`, :class:`Requirement` and :class:`Selector`.
+
+Every front end (selector strings, LabelSelector dicts and objects, protobuf
+messages) compiles into these immutable nodes; every back end (matching, the
+canonical string, dict and protobuf output, the table, the algebra) reads them.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+__all__ = ["Operator", "Requirement", "Selector", "Labels"]
+
+Labels = Mapping[str, str]
+"""A label set: label key to label value."""
+
+
+class Operator(str, enum.Enum):
+    """Requirement operators, with Kubernetes' ``selection.Operator`` names as values."""
+
+    IN = "in"
+    NOT_IN = "notin"
+    EXISTS = "exists"
+    DOES_NOT_EXIST = "!"
+    GT = "gt"
+    LT = "lt"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+# Spellings a requirement remembers so that ``str()`` reproduces Kubernetes'
+# ``String()``: "=", "==" and "!=" are In/NotIn with one value, but print as written.
+_SPELLINGS = {
+    Operator.IN: frozenset({"=", "=="}),
+    Operator.NOT_IN: frozenset({"!="}),
+}
+
+
+def _int64(text: str) -> int | None:
+    """Go's ``strconv.ParseInt(text, 10, 64)``: optional sign, ASCII digits, int64 range."""
+    if not text:
+        return None
+    body = text[1:] if text[0] in "+-" else text
+    if not body or not body.isascii() or not body.isdigit():
+        return None
+    n = int(text)
+    if -(2**63) <= n <= 2**63 - 1:
+        return n
+    return None
+
+
+class Requirement:
+    """One requirement: ``key``, ``operator`` and ``values``.
+
+    ``values`` keep the order given (Kubernetes' ``NewRequirement`` neither sorts nor
+    de-duplicates); ``str()`` prints set values sorted, like ``Requirement.String()``.
+    ``spelling`` is ``"="``, ``"=="`` or ``"!="`` for requirements written that way
+    (In/NotIn with exactly one value); it only affects printing. Equality and hashing
+    are semantic: spelling, value order and duplicate values do not matter.
+
+    The constructor checks the shape (operator, value count, integer Gt/Lt threshold)
+    but not Kubernetes' key/value syntax; :func:`labelselector.requirement` does both.
+    """
+
+    __slots__ = ("key", "operator", "values", "spelling", "_ident")
+
+    key: str
+    operator: Operator
+    values: tuple[str, ...]
+    spelling: str | None
+
+    def __init__(
+        self,
+        key: str,
+        operator: Operator | str,
+        values: Iterable[str] = (),
+        spelling: str | None = None,
+    ) -> None:
+        op = Operator(operator)
+        vals = tuple(values)
+        if not isinstance(key, str):
+            raise TypeError(f"requirement key must be a str, not {type(key).__name__}")
+        for v in vals:
+            if not isinstance(v, str):
+                raise TypeError(f"requirement values must be str, not {type(v).__name__}")
+        if op in (Operator.IN, Operator.NOT_IN):
+            if not vals:
+                raise ValueError(f"{op.value!r} requirement on {key!r} needs at least one value")
+        elif op in (Operator.EXISTS, Operator.DOES_NOT_EXIST):
+            if vals:
+                raise ValueError(f"{op.value!r} requirement on {key!r} takes no values")
+        else:
+            if len(vals) != 1 or _int64(vals[0]) is None:
+                raise ValueError(f"{op.value!r} requirement on {key!r} needs one integer value")
+        if spelling is not None:
+            if spelling not in _SPELLINGS.get(op, ()) or len(vals) != 1:
+                raise ValueError(f"spelling {spelling!r} does not fit {op.value!r} with {vals!r}")
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "operator", op)
+        object.__setattr__(self, "values", vals)
+        object.__setattr__(self, "spelling", spelling)
+        ident: tuple[Any, ...]
+        if op in (Operator.GT, Operator.LT):
+            ident = (key, op, _int64(vals[0]))
+        else:
+            ident = (key, op, frozenset(vals))
+        object.__setattr__(self, "_ident", ident)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Requirement is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("Requirement is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Requirement):
+            return NotImplemented
+        return self._ident == other._ident
+
+    def __hash__(self) -> int:
+        return hash(self._ident)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Requirement, (self.key, self.operator, self.values, self.spelling))
+
+    def __repr__(self) -> str:
+        extra = f", spelling={self.spelling!r}" if self.spelling else ""
+        return f"Requirement({self.key!r}, Operator.{self.operator.name}, {self.values!r}{extra})"
+
+    def __str__(self) -> str:
+        op, key = self.operator, self.key
+        if op is Operator.EXISTS:
+            return key
+        if op is Operator.DOES_NOT_EXIST:
+            return "!" + key
+        if self.spelling is not None:
+            return f"{key}{self.spelling}{self.values[0]}"
+        if op is Operator.GT:
+            return f"{key}>{self.values[0]}"
+        if op is Operator.LT:
+            return f"{key}<{self.values[0]}"
+        word = "in" if op is Operator.IN else "notin"
+        return f"{key} {word} ({','.join(sorted(self.values))})"
+
+    @property
+    def value_set(self) -> frozenset[str]:
+        """The values as a set (what In/NotIn compare against)."""
+        return frozenset(self.values)
+
+    @property
+    def threshold(self) -> int:
+        """The int64 threshold of a Gt/Lt requirement."""
+        if self.operator not in (Operator.GT, Operator.LT):
+            raise AttributeError(f"{self.operator.value!r} requirement has no threshold")
+        n = _int64(self.values[0])
+        assert n is not None  # checked in __init__
+        return n
+
+    def matches(self, labels: Labels) -> bool:
+        """Whether ``labels`` satisfy this requirement, with Kubernetes semantics.
+
+        ``!=``/``notin`` hold when the key is absent; Gt/Lt need a label value that
+        parses as an int64 and fail closed otherwise.
+        """
+        op = self.operator
+        if op is Operator.EXISTS:
+            return self.key in labels
+        if op is Operator.DOES_NOT_EXIST:
+            return self.key not in labels
+        value = labels.get(self.key)
+        if op is Operator.IN:
+            return value is not None and value in self.values
+        if op is Operator.NOT_IN:
+            return value is None or value not in self.values
+        if value is None:
+            return False
+        n = _int64(value)
+        if n is None:
+            return False
+        return n > self.threshold if op is Operator.GT else n < self.threshold
+
+
+def _sort_key(r: Requirement) -> str:
+    # Python compares str by code point, which is UTF-8 byte order: Go's sort by key.
+    return r.key
+
+
+class Selector:
+    """An AND of requirements, stored in Kubernetes' order (stably sorted by key).
+
+    ``Selector.everything()`` (no requirements) matches every label set;
+    ``Selector.nothing()`` (a nil LabelSelector) matches none. Both print as ``""``.
+    Equality is semantic on the set of requirements: spelling, value order and the
+    order of requirements on one key do not matter.
+
+    ``matches`` is compiled to a straight-line Python predicate on first use; the
+    compiled function is then stored on the instance, so later ``sel.matches(labels)``
+    calls it directly, with no wrapper in between.
+    """
+
+    requirements: tuple[Requirement, ...]
+    _nothing: bool
+
+    def __init__(self, requirements: Iterable[Requirement] = ()) -> None:
+        reqs = tuple(sorted(requirements, key=_sort_key))
+        for r in reqs:
+            if not isinstance(r, Requirement):
+                raise TypeError(f"Selector takes Requirement objects, not {type(r).__name__}")
+        object.__setattr__(self, "requirements", reqs)
+        object.__setattr__(self, "_nothing", False)
+        object.__setattr__(self, "_ident", frozenset(reqs))
+
+    @classmethod
+    def everything(cls) -> Selector:
+        """The selector that matches every label set (``labels.Everything()``)."""
+        return _EVERYTHING
+
+    @classmethod
+    def nothing(cls) -> Selector:
+        """The selector that matches no label set (``labels.Nothing()``, a nil LabelSelector)."""
+        return _NOTHING
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Selector is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("Selector is immutable")
+
+    @property
+    def is_nothing(self) -> bool:
+        """True only for :meth:`nothing` (Kubernetes' ``MatchesNothing``)."""
+        return self._nothing
+
+    def is_empty(self) -> bool:
+        """True for a selector with no requirements (Kubernetes' ``Empty()``); False for nothing()."""
+        return not self._nothing and not self.requirements
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Selector):
+            return NotImplemented
+        return self._nothing == other._nothing and self._ident == other._ident
+
+    def __hash__(self) -> int:
+        return hash((self._nothing, self._ident))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        if self._nothing:
+            return (Selector.nothing, ())
+        return (Selector, (self.requirements,))
+
+    def __iter__(self) -> Iterator[Requirement]:
+        return iter(self.requirements)
+
+    def __len__(self) -> int:
+        return len(self.requirements)
+
+    def __bool__(self) -> bool:
+        # A selector object is always "something"; use is_empty()/is_nothing for content.
+        return True
+
+    def __str__(self) -> str:
+        return ",".join(str(r) for r in self.requirements)
+
+    def __repr__(self) -> str:
+        if self._nothing:
+            return "Selector.nothing()"
+        if not self.requirements:
+            return "Selector.everything()"
+        return f"<Selector {str(self)!r}>"
+
+    def add(self, *requirements: Requirement) -> Selector:
+        """A new selector with ``requirements`` ANDed in (``Add``); nothing() stays nothing()."""
+        if self._nothing:
+            return self
+        return Selector(self.requirements + requirements)
+
+    def keys(self) -> frozenset[str]:
+        """Every label key the requirements mention."""
+        return frozenset(r.key for r in self.requirements)
+
+    def requires_exact_match(self, key: str) -> str | None:
+        """Kubernetes' ``RequiresExactMatch``: decided by the first requirement on ``key``."""
+        for r in self.requirements:
+            if r.key == key:
+                if r.operator is Operator.IN and len(r.values) == 1:
+                    return r.values[0]
+                return None
+        return None
+
+    @property
+    def predicate(self) -> Callable[[Labels], bool]:
+        """The compiled predicate ``labels -> bool`` (what :meth:`matches` runs)."""
+        d = self.__dict__
+        fn: Callable[[Labels], bool] | None = d.get("_predicate")
+        if fn is None:
+            from ._compile import compile_selector
+
+            fn = compile_selector(self)
+            d["_predicate"] = fn
+            # An instance attribute shadows the method (a non-data descriptor), so
+            # from now on ``self.matches`` *is* the compiled function.
+            d["matches"] = fn
+        return fn
+
+    def matches(self, labels: Labels) -> bool:
+        """Whether ``labels`` satisfy every requirement (Kubernetes ``Selector.Matches``)."""
+        return self.predicate(labels)
+
+
+_EVERYTHING = Selector()
+_NOTHING = Selector()
+object.__setattr__(_NOTHING, "_nothing", True)
