@@ -55,7 +55,9 @@ def _labels_of(obj: Any) -> Any:
     name = _proto_name(obj)
     if name is not None:
         if name not in _PROTO_FIELDS:
-            raise TypeError(f"unsupported protobuf message {name!r}: expected {JUMPSTARTER} or {K8S}")
+            raise TypeError(
+                f"unsupported protobuf message {name!r}: expected {JUMPSTARTER} or {K8S}"
+            )
         return dict(getattr(obj, _PROTO_FIELDS[name][0]))
     if isinstance(obj, Mapping):
         return obj.get("matchLabels", obj.get("match_labels"))
@@ -72,7 +74,9 @@ def _expressions_of(obj: Any) -> list[Any]:
     name = _proto_name(obj)
     if name is not None:
         if name not in _PROTO_FIELDS:
-            raise TypeError(f"unsupported protobuf message {name!r}: expected {JUMPSTARTER} or {K8S}")
+            raise TypeError(
+                f"unsupported protobuf message {name!r}: expected {JUMPSTARTER} or {K8S}"
+            )
         return list(getattr(obj, _PROTO_FIELDS[name][1]))
     if isinstance(obj, Mapping):
         exprs = obj.get("matchExpressions", obj.get("match_expressions"))
@@ -111,26 +115,48 @@ def new_requirement(
     if operator in (Operator.IN, Operator.NOT_IN):
         if not vals:
             errors.append(
-                FieldError(INVALID, "values", shown, "for 'in', 'notin' operators, values set can't be empty")
+                FieldError(
+                    INVALID,
+                    "values",
+                    shown,
+                    "for 'in', 'notin' operators, values set can't be empty",
+                )
             )
         if spelling is not None and len(vals) != 1:
             errors.append(
-                FieldError(INVALID, "values", shown, "exact-match compatibility requires one single value")
+                FieldError(
+                    INVALID, "values", shown, "exact-match compatibility requires one single value"
+                )
             )
     elif operator in (Operator.EXISTS, Operator.DOES_NOT_EXIST):
         if vals:
             errors.append(
-                FieldError(INVALID, "values", shown, "values set must be empty for exists and does not exist")
+                FieldError(
+                    INVALID,
+                    "values",
+                    shown,
+                    "values set must be empty for exists and does not exist",
+                )
             )
     else:
         if len(vals) != 1:
             errors.append(
-                FieldError(INVALID, "values", shown, "for 'Gt', 'Lt' operators, exactly one value is required")
+                FieldError(
+                    INVALID,
+                    "values",
+                    shown,
+                    "for 'Gt', 'Lt' operators, exactly one value is required",
+                )
             )
         for i, v in enumerate(vals):
             if _int64(v) is None:
                 errors.append(
-                    FieldError(INVALID, f"values[{i}]", v, "for 'Gt', 'Lt' operators, the value must be an integer")
+                    FieldError(
+                        INVALID,
+                        f"values[{i}]",
+                        v,
+                        "for 'Gt', 'Lt' operators, the value must be an integer",
+                    )
                 )
     for i, v in enumerate(vals):
         vmsgs = validate_label_value(v)
@@ -170,7 +196,9 @@ def from_label_selector(obj: Any) -> Selector:
     if isinstance(obj, Selector):
         return obj
     if isinstance(obj, (str, bytes)):
-        raise TypeError("from_label_selector() takes a LabelSelector object; use parse() for strings")
+        raise TypeError(
+            "from_label_selector() takes a LabelSelector object; use parse() for strings"
+        )
     labels = _labels_of(obj)
     exprs = _expressions_of(obj)
     if labels is None:
@@ -184,7 +212,9 @@ def from_label_selector(obj: Any) -> Selector:
     reqs: list[Requirement] = []
     for k, v in labels.items():
         reqs.append(
-            new_requirement(_check_str(k, "matchLabels"), Operator.IN, [_check_str(v, f"matchLabels[{k}]")], "=")
+            new_requirement(
+                _check_str(k, "matchLabels"), Operator.IN, [_check_str(v, f"matchLabels[{k}]")], "="
+            )
         )
     for i, expr in enumerate(exprs):
         op_name = _field(expr, "operator")
@@ -194,9 +224,11 @@ def from_label_selector(obj: Any) -> Selector:
             raise SelectorValidationError(f"{shown} is not a valid label selector operator")
         key = _check_str(_field(expr, "key") or "", f"matchExpressions[{i}].key")
         raw = _field(expr, "values")
-        values = None if raw is None or len(raw) == 0 else [
-            _check_str(v, f"matchExpressions[{i}].values") for v in raw
-        ]
+        values = (
+            None
+            if raw is None or len(raw) == 0
+            else [_check_str(v, f"matchExpressions[{i}].values") for v in raw]
+        )
         reqs.append(new_requirement(key, op, values))
     return Selector(reqs)
 
@@ -210,7 +242,7 @@ def _label_selector_parts(
         op = r.operator
         if op in (Operator.GT, Operator.LT):
             raise SelectorError(
-                f"\"{op.value}\" isn't supported in label selectors ({r} cannot be a LabelSelector)"
+                f'"{op.value}" isn\'t supported in label selectors ({r} cannot be a LabelSelector)'
             )
         if r.spelling in ("=", "=="):
             if r.key not in labels:
@@ -272,17 +304,18 @@ def to_proto(
         return None
     labels, exprs = _label_selector_parts(selector, strict)
     if flavor == "jumpstarter":
-        msg = _pb.JumpstarterLabelSelector()
+        js = _pb.JumpstarterLabelSelector()
         for k, v in labels.items():
-            msg.match_labels[k] = v
+            js.match_labels[k] = v
         for k, op, vals in exprs:
-            msg.match_expressions.add(key=k, operator=op, values=vals)
-    elif flavor == "k8s":
-        msg = _pb.K8sLabelSelector()
+            js.match_expressions.add(key=k, operator=op, values=vals)
+        return js
+    if flavor == "k8s":
+        k8s = _pb.K8sLabelSelector()
         for k, v in labels.items():
-            msg.matchLabels[k] = v
+            k8s.matchLabels[k] = v
         for k, op, vals in exprs:
-            msg.matchExpressions.add(key=k, operator=op, values=vals)
+            k8s.matchExpressions.add(key=k, operator=op, values=vals)
+        return k8s
     else:
         raise ValueError(f"flavor must be 'jumpstarter' or 'k8s', not {flavor!r}")
-    return msg

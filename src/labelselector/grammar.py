@@ -31,7 +31,7 @@ from typing import Any
 
 import pyparsing as pp
 
-from .errors import FieldError, INVALID, SelectorSyntaxError, SelectorValidationError, aggregate
+from .errors import INVALID, FieldError, SelectorSyntaxError, SelectorValidationError, aggregate
 from .selector import Operator, Requirement, Selector, _int64
 from .validation import validate_label_key, validate_label_value
 
@@ -141,7 +141,10 @@ def _new_requirement(
         spans.append(where[vals[0]])
         errors.append(
             FieldError(
-                INVALID, "values[0]", vals[0], "for 'Gt', 'Lt' operators, the value must be an integer"
+                INVALID,
+                "values[0]",
+                vals[0],
+                "for 'Gt', 'Lt' operators, the value must be an integer",
             )
         )
     for i, v in enumerate(vals):
@@ -154,9 +157,7 @@ def _new_requirement(
         # so it points at where the value should have been.
         bad_start = min(s for s, _ in spans)
         bad_end = max(e for _, e in spans)
-        raise SelectorValidationError(
-            _PREFIX + aggregate(errors), text, bad_start, bad_end, errors
-        )
+        raise SelectorValidationError(_PREFIX + aggregate(errors), text, bad_start, bad_end, errors)
     return Requirement(name, op, vals, spelling)
 
 
@@ -200,13 +201,10 @@ def _build_grammar() -> pp.ParserElement:
         + pp.ZeroOrMore(pp.Suppress(comma) + item_after_comma + after_item)
         + pp.Suppress(rpar)
     )
-    value_list = (
-        (lpar | _Expected(_PREFIX + "found '{T}' expected: '('")).suppress()
-        + (
-            (pp.Suppress(rpar) + empty)  # "()" means the one value ""
-            | items
-            | _Expected(_PREFIX + "found '{T}', expected: ',', ')' or identifier")
-        )
+    value_list = (lpar | _Expected(_PREFIX + "found '{T}' expected: '('")).suppress() + (
+        (pp.Suppress(rpar) + empty)  # "()" means the one value ""
+        | items
+        | _Expected(_PREFIX + "found '{T}', expected: ',', ')' or identifier")
     )
     operator_part = (
         (pp.FollowedBy(comma | end).suppress())

@@ -71,6 +71,7 @@ class Requirement:
     operator: Operator
     values: tuple[str, ...]
     spelling: str | None
+    _ident: tuple[Any, ...]
 
     def __init__(
         self,
@@ -118,7 +119,7 @@ class Requirement:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Requirement):
             return NotImplemented
-        return self._ident == other._ident
+        return bool(self._ident == other._ident)
 
     def __hash__(self) -> int:
         return hash(self._ident)
@@ -203,6 +204,7 @@ class Selector:
 
     requirements: tuple[Requirement, ...]
     _nothing: bool
+    _ident: frozenset[Requirement]
 
     def __init__(self, requirements: Iterable[Requirement] = ()) -> None:
         reqs = tuple(sorted(requirements, key=_sort_key))

@@ -190,7 +190,9 @@ def validate_label_selector(
                 )
         elif not allow_unknown_operator:
             errs.append(
-                FieldError(INVALID, f"{p}.operator", _json_value(op), "not a valid selector operator")
+                FieldError(
+                    INVALID, f"{p}.operator", _json_value(op), "not a valid selector operator"
+                )
             )
         if not isinstance(key, str):
             errs.append(FieldError(INVALID, f"{p}.key", _json_value(key), "must be a string"))
@@ -201,7 +203,9 @@ def validate_label_selector(
             if allow_invalid_label_value:
                 break
             if not isinstance(v, str):
-                errs.append(FieldError(INVALID, f"{p}.values[{j}]", _json_value(v), "must be a string"))
+                errs.append(
+                    FieldError(INVALID, f"{p}.values[{j}]", _json_value(v), "must be a string")
+                )
                 continue
             for msg in validate_label_value(v):
                 errs.append(FieldError(INVALID, f"{p}.values[{j}]", v, msg))
