@@ -1,0 +1,1 @@
+"""``labelselector lint``: a Kubernetes manifest linter for labels and selectors."""
