@@ -229,7 +229,8 @@ def _build_grammar() -> pp.ParserElement:
         | (requirement + more + (end | _Expected("found '{T}', expected: ',' or 'end of string'")))
         | _Expected("found '{T}', expected: !, identifier, or 'end of string'")
     )
-    return _ws(selector).set_name("selector")
+    # parse_with_tabs: pyparsing would otherwise expand tabs and shift every position.
+    return _ws(selector).set_name("selector").parse_with_tabs()
 
 
 def _requirement_action(s: str, loc: int, toks: pp.ParseResults) -> Requirement:
