@@ -8,7 +8,13 @@ tables), and convert them back to strings, dicts and protobuf messages.
 from __future__ import annotations
 
 from .api import as_selector, matches, parse
-from .convert import from_label_selector, new_requirement, to_label_selector, to_proto
+from .convert import (
+    from_label_selector,
+    from_proto_bytes,
+    new_requirement,
+    to_label_selector,
+    to_proto,
+)
 from .errors import FieldError, SelectorError, SelectorSyntaxError, SelectorValidationError
 from .selector import Labels, Operator, Requirement, Selector
 from .validation import (
@@ -31,6 +37,7 @@ __all__ = [
     "SelectorValidationError",
     "as_selector",
     "from_label_selector",
+    "from_proto_bytes",
     "matches",
     "new_requirement",
     "parse",

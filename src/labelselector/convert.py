@@ -24,6 +24,7 @@ __all__ = [
     "from_label_selector",
     "to_label_selector",
     "to_proto",
+    "from_proto_bytes",
     "new_requirement",
     "JUMPSTARTER",
     "K8S",
@@ -319,3 +320,67 @@ def to_proto(
         return k8s
     else:
         raise ValueError(f"flavor must be 'jumpstarter' or 'k8s', not {flavor!r}")
+
+
+def _unknown_field_count(msg: Any) -> int:
+    from google.protobuf.unknown_fields import UnknownFieldSet
+
+    count = len(UnknownFieldSet(msg))
+    for field, value in msg.ListFields():
+        if field.message_type is not None and not field.message_type.GetOptions().map_entry:
+            items = value if field.is_repeated else [value]
+            count += sum(_unknown_field_count(m) for m in items)
+    return count
+
+
+def from_proto_bytes(data: bytes, flavor: Literal["jumpstarter", "k8s"]) -> Selector:
+    """Decode serialized LabelSelector bytes of the declared ``flavor`` into a Selector.
+
+    jumpstarter's and Kubernetes' messages swap their field numbers, so bytes of one
+    often decode without error as the other and mean a different selector. This
+    function refuses, with :class:`SelectorValidationError`, rather than guess:
+
+    * bytes that carry fields the declared message does not have (a lossy decode);
+    * bytes that decode, losslessly and validly, as *both* flavors with different
+      meanings (e.g. ``{matchExpressions: [{x Exists}]}`` in Kubernetes' encoding is
+      byte for byte jumpstarter's ``{match_labels: {x: "Exists"}}``). Decode such
+      bytes yourself and pass the message to :func:`from_label_selector`, whose
+      message type is then known.
+    """
+    from . import proto as _pb
+
+    classes = {"jumpstarter": _pb.JumpstarterLabelSelector, "k8s": _pb.K8sLabelSelector}
+    if flavor not in classes:
+        raise ValueError(f"flavor must be 'jumpstarter' or 'k8s', not {flavor!r}")
+    other = "k8s" if flavor == "jumpstarter" else "jumpstarter"
+    from google.protobuf.message import DecodeError
+
+    try:
+        msg = classes[flavor].FromString(data)
+    except DecodeError as exc:
+        raise SelectorValidationError(f"not a serialized {flavor} LabelSelector: {exc}") from None
+    if _unknown_field_count(msg):
+        raise SelectorValidationError(
+            f"bytes do not fit a {msg.DESCRIPTOR.full_name}: they carry fields it does not "
+            f"have (are they a {other} LabelSelector? the two number their fields differently)"
+        )
+    selector = from_label_selector(msg)
+    try:
+        alt_msg = classes[other].FromString(data)
+        if _unknown_field_count(alt_msg):
+            return selector
+        alt = from_label_selector(alt_msg)
+    except (DecodeError, SelectorError):
+        return selector
+    if alt != selector:
+        raise SelectorValidationError(
+            f"ambiguous bytes: as {msg.DESCRIPTOR.full_name} they mean {_describe(selector)!r}, "
+            f"as {alt_msg.DESCRIPTOR.full_name} {_describe(alt)!r}; pass a decoded message instead"
+        )
+    return selector
+
+
+def _describe(selector: Selector) -> str:
+    if selector.is_nothing:
+        return "<nothing>"
+    return str(selector) or "<everything>"
