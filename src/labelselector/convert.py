@@ -349,7 +349,10 @@ def from_proto_bytes(data: bytes, flavor: Literal["jumpstarter", "k8s"]) -> Sele
     """
     from . import proto as _pb
 
-    classes = {"jumpstarter": _pb.JumpstarterLabelSelector, "k8s": _pb.K8sLabelSelector}
+    classes: dict[str, Any] = {
+        "jumpstarter": _pb.JumpstarterLabelSelector,
+        "k8s": _pb.K8sLabelSelector,
+    }
     if flavor not in classes:
         raise ValueError(f"flavor must be 'jumpstarter' or 'k8s', not {flavor!r}")
     other = "k8s" if flavor == "jumpstarter" else "jumpstarter"
