@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from labelselector import validate_label_key, validate_label_selector, validate_label_value, validate_labels
+from labelselector import (
+    validate_label_key,
+    validate_label_selector,
+    validate_label_value,
+    validate_labels,
+)
 from labelselector.errors import FieldError, go_quote
 
 NAME_RE = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"

@@ -1,0 +1,85 @@
+"""The command line: parse and match."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from labelselector.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_parse_prints_canonical(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "parse", "tier in (web, api), env==prod, !canary") == (0, "!canary,env==prod,tier in (api,web)\n", "")
+
+
+def test_parse_error_has_caret_and_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "parse", "env=prod,tier in (web api)")
+    assert code == 1 and out == ""
+    assert err == (
+        "error: unable to parse requirement: found 'api', expected: ',' or ')'\n"
+        "    env=prod,tier in (web api)\n"
+        "                          ~~^\n"
+    )
+
+
+def test_parse_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "parse", "-o", "json", "x>3,y")
+    doc = json.loads(out)
+    assert code == 0
+    assert doc["canonical"] == "x>3,y"
+    assert doc["requirements"] == [{"key": "x", "operator": "gt", "values": ["3"]}, {"key": "y", "operator": "exists", "values": []}]
+    assert doc["labelSelector"] is None and "isn't supported" in doc["labelSelectorError"]
+
+
+def test_match_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "match", "-l", "app=shop,tier in (web,api),!canary", str(EXAMPLES / "cluster.yaml"))
+    assert code == 0
+    assert out.splitlines() == ["pod/web-1", "pod/api-1", "deployment.apps/shop-web"]
+    code, out, _ = run(capsys, "match", "-l", "cpus>4", str(EXAMPLES / "cluster.yaml"))
+    assert out.splitlines() == ["node/node-b"]  # inside a kind: List
+
+
+def test_match_output_formats_and_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    text = '{"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "p", "labels": {"a": "b", "n": 1}}}\n'
+    monkeypatch.setattr("sys.stdin", io.StringIO(text))
+    code, out, _ = run(capsys, "match", "-l", "a=b", "-o", "json", "-")
+    assert code == 0 and json.loads(out)["items"] == []  # non-string label value: never matches
+    text2 = "kind: Pod\napiVersion: v1\nmetadata: {name: p, labels: {a: b}}\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(text2))
+    code, out, _ = run(capsys, "match", "-l", "a=b", "-o", "yaml")
+    assert code == 0 and "name: p" in out
+    monkeypatch.setattr("sys.stdin", io.StringIO(text2))
+    assert run(capsys, "match", "-l", "a=c", "--fail-empty")[0] == 1
+
+
+def test_match_bad_input(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("a: [\n")
+    code, _, err = run(capsys, "match", "-l", "x", str(bad))
+    assert code == 2 and f"{bad}:2:1: invalid YAML" in err
+    binary = tmp_path / "bin.yaml"
+    binary.write_bytes(b"\xff\xfe\x00")
+    code, _, err = run(capsys, "match", "-l", "x", str(binary))
+    assert code == 2 and "not UTF-8" in err
+    code, _, err = run(capsys, "match", "-l", "x", str(tmp_path / "missing.yaml"))
+    assert code == 2 and "No such file" in err
+    assert run(capsys, "match", "-l", "x=", str(bad))[0] == 2
+
+
+def test_python_dash_m() -> None:
+    res = subprocess.run([sys.executable, "-m", "labelselector", "parse", "b=1,a"], capture_output=True, text=True)
+    assert (res.returncode, res.stdout) == (0, "a,b=1\n")
