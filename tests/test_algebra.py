@@ -52,7 +52,9 @@ def universe(selectors: Sequence[Selector]) -> dict[str, list[str | None]]:
         for r in s.requirements:
             by_key.setdefault(r.key, []).append(r)
     for key, rs in by_key.items():
-        mentioned = {v for r in rs if r.operator in (Operator.IN, Operator.NOT_IN) for v in r.values}
+        mentioned = {
+            v for r in rs if r.operator in (Operator.IN, Operator.NOT_IN) for v in r.values
+        }
         ints = {0}
         for r in rs:
             if r.operator in (Operator.GT, Operator.LT):
@@ -75,7 +77,7 @@ def label_sets(u: dict[str, list[str | None]]) -> list[dict[str, str]]:
     keys = sorted(u)
     sets = []
     for combo in itertools.product(*(u[k] for k in keys)):
-        sets.append({k: v for k, v in zip(keys, combo) if v is not None})
+        sets.append({k: v for k, v in zip(keys, combo, strict=True) if v is not None})
     return sets
 
 
@@ -277,7 +279,7 @@ def test_exhaustive_one_key_satisfiability_and_simplify() -> None:
     sets, sigs = _signatures(sels)
     assert len(sets) >= 15
     simplified = [simplify(s) for s in sels]
-    for s, sig, simp in zip(sels, sigs, simplified):
+    for s, sig, simp in zip(sels, sigs, simplified, strict=True):
         w = witness(s)
         assert (w is not None) == (sig != 0), s
         if w is not None:
@@ -287,7 +289,7 @@ def test_exhaustive_one_key_satisfiability_and_simplify() -> None:
         assert simp.is_nothing or len(simp) <= len(s)
     # Canonical: same simplification <=> same label sets matched.
     by_sig: dict[int, set[Selector]] = {}
-    for sig, simp in zip(sigs, simplified):
+    for sig, simp in zip(sigs, simplified, strict=True):
         by_sig.setdefault(sig, set()).add(simp)
     assert all(len(v) == 1 for v in by_sig.values())
     assert len({next(iter(v)) for v in by_sig.values()}) == len(by_sig)
@@ -296,8 +298,8 @@ def test_exhaustive_one_key_satisfiability_and_simplify() -> None:
 def test_exhaustive_one_key_pairs() -> None:
     sels = _selectors(2)  # 172 selectors, 29,584 ordered pairs
     _, sigs = _signatures(sels)
-    for a, sa in zip(sels, sigs):
-        for b, sb in zip(sels, sigs):
+    for a, sa in zip(sels, sigs, strict=True):
+        for b, sb in zip(sels, sigs, strict=True):
             inter = intersects(a, b)
             assert bool(inter) == bool(sa & sb), (a, b)
             if inter.witness is not None:
@@ -351,13 +353,13 @@ def test_satisfiable_matches_brute_force(s: Selector) -> None:
 def test_intersects_and_implies_match_brute_force(a: Selector, b: Selector) -> None:
     sets, (ma, mb) = brute([a, b])
     inter = intersects(a, b)
-    assert bool(inter) == any(x and y for x, y in zip(ma, mb))
+    assert bool(inter) == any(x and y for x, y in zip(ma, mb, strict=True))
     if inter:
         assert inter.witness is not None and a.matches(inter.witness) and b.matches(inter.witness)
     else:
         assert inter.witness is None
     imp = implies(a, b)
-    assert bool(imp) == all(y for x, y in zip(ma, mb) if x)
+    assert bool(imp) == all(y for x, y in zip(ma, mb, strict=True) if x)
     if imp:
         assert imp.counterexample is None
     else:
