@@ -14,6 +14,7 @@ from labelselector import (
     SelectorValidationError,
     from_label_selector,
     from_proto_bytes,
+    new_requirement,
     parse,
     to_label_selector,
     to_proto,
@@ -249,3 +250,40 @@ def test_proto_round_trip(sel: Selector, flavor: str) -> None:
     assert from_label_selector(msg) == sel
     decoded = type(msg).FromString(msg.SerializeToString())
     assert from_label_selector(decoded) == sel
+
+
+# TestRequirementConstructor, with the texts NewRequirement returns.
+@pytest.mark.parametrize(
+    ("key", "op", "values", "message"),
+    [
+        ("x", Operator.IN, None, "values: Invalid value: null: for 'in', 'notin' operators, values set can't be empty"),
+        ("x", Operator.NOT_IN, [], "values: Invalid value: []: for 'in', 'notin' operators, values set can't be empty"),
+        ("x", Operator.IN, ["foo"], None),
+        ("x", Operator.NOT_IN, ["foo"], None),
+        ("x", Operator.EXISTS, None, None),
+        ("x", Operator.DOES_NOT_EXIST, None, None),
+        ("1foo", Operator.IN, ["bar"], None),
+        ("1234", Operator.IN, ["bar"], None),
+        ("y", Operator.GT, ["1"], None),
+        ("z", Operator.LT, ["6"], None),
+        ("foo", Operator.GT, ["bar"], "values[0]: Invalid value: \"bar\": for 'Gt', 'Lt' operators, the value must be an integer"),
+        ("barz", Operator.LT, ["blah"], "values[0]: Invalid value: \"blah\": for 'Gt', 'Lt' operators, the value must be an integer"),
+        ("x", Operator.GT, [], "values: Invalid value: []: for 'Gt', 'Lt' operators, exactly one value is required"),
+        ("x", Operator.EXISTS, ["a"], 'values: Invalid value: ["a"]: values set must be empty for exists and does not exist'),
+        ("a" * 254, Operator.EXISTS, None, 'key: Invalid value: "' + "a" * 254 + '": name part must be no more than 63 bytes'),
+    ],
+)
+def test_new_requirement(key: str, op: Operator, values: list[str] | None, message: str | None) -> None:
+    if message is None:
+        r = new_requirement(key, op, values)
+        assert (r.key, r.operator, r.values) == (key, op, tuple(values or ()))
+        return
+    with pytest.raises(SelectorValidationError) as info:
+        new_requirement(key, op, values)
+    assert info.value.message == message
+
+
+def test_new_requirement_exact_match_count() -> None:
+    with pytest.raises(SelectorValidationError) as info:
+        new_requirement("x", Operator.IN, ["a", "b"], spelling="=")
+    assert info.value.message == 'values: Invalid value: ["a","b"]: exact-match compatibility requires one single value'
