@@ -1,0 +1,278 @@
+"""A reverse index of selectors: which of my selectors match this label set?
+
+Controllers keep thousands of selectors (Services, policies, leases) and, when an
+object changes, need the ones that match its labels. Looping ``Selector.matches``
+over all of them costs time proportional to the number of selectors;
+:class:`SelectorIndex` only looks at selectors that can match.
+
+How: every selector gets one *anchor*, a requirement that any matching label set must
+satisfy and that can be looked up from the label set alone:
+
+* ``key in (v1,...)`` / ``key=v`` -> posting lists under each ``(key, v)``; the one
+  chosen is the In requirement whose posting lists are currently the shortest
+  (fewest values on a tie);
+* otherwise ``key`` (Exists), ``key>n`` or ``key<n`` -> a posting list under ``key``;
+* selectors with neither (only ``notin``/``!=``/``!key``, or no requirements at
+  all) are *residual*: they match unless the label set violates one of their
+  requirements, so the index keeps, per ``(key, value)`` and per ``key``, which
+  residual selectors a label would violate, and answers them without evaluating them;
+* ``Selector.nothing()`` is stored but never matches.
+
+``matching(labels)`` collects the selectors anchored under the label set's keys and
+``(key, value)`` pairs (each at most once, since a label set has one value per key),
+keeps those whose compiled ``Selector.matches`` holds, adds the residual selectors
+nothing violated, and returns their ids in insertion order. The answer is exactly
+that of looping ``Selector.matches`` over every selector.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from typing import Any, Generic, TypeVar
+
+from .api import as_selector
+from .selector import Operator, Requirement, Selector
+
+__all__ = ["SelectorIndex"]
+
+K = TypeVar("K", bound=Hashable)
+
+
+class _Entry(Generic[K]):
+    __slots__ = ("seq", "id", "selector", "predicate", "anchor")
+
+    def __init__(self, seq: int, ident: K, selector: Selector) -> None:
+        self.seq = seq
+        self.id = ident
+        self.selector = selector
+        self.predicate: Callable[[Mapping[str, str]], bool] = selector.predicate
+        # ("value", key, values) | ("key", key) | ("residual",) | ("nothing",)
+        self.anchor: tuple[Any, ...] = ("nothing",)
+
+
+def _seq(entry: _Entry[Any]) -> int:
+    return entry.seq
+
+
+class SelectorIndex(Generic[K]):
+    """Selectors by id, answering :meth:`matching` without evaluating every selector.
+
+    Selectors may be given as strings, :class:`~labelselector.Selector` objects,
+    LabelSelector dicts or objects, or protobuf messages (anything
+    :func:`~labelselector.as_selector` accepts; ``None`` is a nil selector, which
+    matches nothing). Ids are any hashable values (usually strings).
+
+    >>> index = SelectorIndex()
+    >>> index.add("web", "app=web,tier in (fe,api)")
+    >>> index.add("not-canary", "!canary")
+    >>> index.add("prod-policy", {"matchLabels": {"env": "prod"}})
+    >>> index.matching({"app": "web", "tier": "api", "env": "prod"})
+    ['web', 'not-canary', 'prod-policy']
+    >>> index.remove("web")
+    >>> index.matching({"app": "web", "tier": "api", "canary": "true"})
+    []
+    """
+
+    def __init__(self, selectors: Mapping[K, Any] | Iterable[tuple[K, Any]] = ()) -> None:
+        self._entries: dict[K, _Entry[K]] = {}
+        self._next_seq = 0
+        # anchored selectors
+        self._by_value: dict[str, dict[str, dict[int, _Entry[K]]]] = {}
+        self._by_key: dict[str, dict[int, _Entry[K]]] = {}
+        # residual selectors, and which labels violate them
+        self._residual: dict[int, _Entry[K]] = {}
+        self._kill_value: dict[str, dict[str, set[int]]] = {}
+        self._kill_key: dict[str, set[int]] = {}
+        items = selectors.items() if isinstance(selectors, Mapping) else selectors
+        for ident, sel in items:
+            self.add(ident, sel)
+
+    # ------------------------------------------------------------------ container
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, ident: object) -> bool:
+        return ident in self._entries
+
+    def __iter__(self) -> Iterator[K]:
+        """Ids in insertion order."""
+        return (e.id for e in sorted(self._entries.values(), key=_seq))
+
+    def __getitem__(self, ident: K) -> Selector:
+        return self._entries[ident].selector
+
+    def __repr__(self) -> str:
+        return f"<SelectorIndex of {len(self)} selectors>"
+
+    # ------------------------------------------------------------------ updates
+
+    def add(self, ident: K, selector: Any) -> None:
+        """Add ``selector`` under ``ident``; an existing ``ident`` is replaced in place.
+
+        A replaced id keeps its position in the order of :meth:`matching`'s results.
+        """
+        sel = as_selector(selector)
+        old = self._entries.pop(ident, None)
+        if old is not None:
+            self._unlink(old)
+            seq = old.seq
+        else:
+            seq = self._next_seq
+            self._next_seq += 1
+        entry = _Entry(seq, ident, sel)
+        self._link(entry)
+        self._entries[ident] = entry
+
+    def remove(self, ident: K) -> None:
+        """Remove the selector stored under ``ident`` (``KeyError`` if there is none)."""
+        entry = self._entries.pop(ident)
+        self._unlink(entry)
+
+    def discard(self, ident: K) -> None:
+        """Remove the selector under ``ident`` if there is one."""
+        if ident in self._entries:
+            self.remove(ident)
+
+    def clear(self) -> None:
+        """Remove every selector."""
+        self._entries.clear()
+        self._by_value.clear()
+        self._by_key.clear()
+        self._residual.clear()
+        self._kill_value.clear()
+        self._kill_key.clear()
+
+    def _value_cost(self, r: Requirement) -> tuple[int, int]:
+        postings = self._by_value.get(r.key, {})
+        values = r.value_set
+        return (sum(len(postings.get(v, ())) for v in values), len(values))
+
+    def _choose_anchor(self, sel: Selector) -> tuple[Any, ...]:
+        if sel.is_nothing:
+            return ("nothing",)
+        ins = [r for r in sel.requirements if r.operator is Operator.IN]
+        if ins:
+            best = min(ins, key=self._value_cost)
+            return ("value", best.key, best.value_set)
+        keyed = [
+            r.key
+            for r in sel.requirements
+            if r.operator in (Operator.EXISTS, Operator.GT, Operator.LT)
+        ]
+        if keyed:
+            key = min(keyed, key=lambda k: len(self._by_key.get(k, ())))
+            return ("key", key)
+        return ("residual",)
+
+    def _link(self, entry: _Entry[K]) -> None:
+        anchor = self._choose_anchor(entry.selector)
+        entry.anchor = anchor
+        kind, seq = anchor[0], entry.seq
+        if kind == "value":
+            postings = self._by_value.setdefault(anchor[1], {})
+            for v in anchor[2]:
+                postings.setdefault(v, {})[seq] = entry
+        elif kind == "key":
+            self._by_key.setdefault(anchor[1], {})[seq] = entry
+        elif kind == "residual":
+            self._residual[seq] = entry
+            for r in entry.selector.requirements:
+                if r.operator is Operator.DOES_NOT_EXIST:
+                    self._kill_key.setdefault(r.key, set()).add(seq)
+                else:  # NOT_IN: violated by any of its values
+                    kills = self._kill_value.setdefault(r.key, {})
+                    for v in r.value_set:
+                        kills.setdefault(v, set()).add(seq)
+
+    def _unlink(self, entry: _Entry[K]) -> None:
+        anchor, seq = entry.anchor, entry.seq
+        kind = anchor[0]
+        if kind == "value":
+            postings = self._by_value[anchor[1]]
+            for v in anchor[2]:
+                bucket = postings[v]
+                del bucket[seq]
+                if not bucket:
+                    del postings[v]
+            if not postings:
+                del self._by_value[anchor[1]]
+        elif kind == "key":
+            bucket = self._by_key[anchor[1]]
+            del bucket[seq]
+            if not bucket:
+                del self._by_key[anchor[1]]
+        elif kind == "residual":
+            del self._residual[seq]
+            for r in entry.selector.requirements:
+                if r.operator is Operator.DOES_NOT_EXIST:
+                    seqs = self._kill_key[r.key]
+                    seqs.discard(seq)
+                    if not seqs:
+                        del self._kill_key[r.key]
+                else:
+                    kills = self._kill_value[r.key]
+                    for v in r.value_set:
+                        seqs = kills[v]
+                        seqs.discard(seq)
+                        if not seqs:
+                            del kills[v]
+                    if not kills:
+                        del self._kill_value[r.key]
+
+    # ------------------------------------------------------------------ queries
+
+    def matching(self, labels: Mapping[str, str]) -> list[K]:
+        """The ids of every selector that matches ``labels``, in insertion order.
+
+        Exactly ``[i for i, s in items if s.matches(labels)]``, without evaluating the
+        selectors that cannot match.
+        """
+        found: list[_Entry[K]] = []
+        killed: set[int] = set()
+        by_value, by_key = self._by_value, self._by_key
+        kill_value, kill_key = self._kill_value, self._kill_key
+        for k, v in labels.items():
+            values = by_value.get(k)
+            if values is not None:
+                bucket = values.get(v)
+                if bucket is not None:
+                    for e in bucket.values():
+                        if e.predicate(labels):
+                            found.append(e)
+            keyed = by_key.get(k)
+            if keyed is not None:
+                for e in keyed.values():
+                    if e.predicate(labels):
+                        found.append(e)
+            if kill_value:
+                kv = kill_value.get(k)
+                if kv is not None:
+                    seqs = kv.get(v)
+                    if seqs is not None:
+                        killed |= seqs
+            if kill_key:
+                seqs = kill_key.get(k)
+                if seqs is not None:
+                    killed |= seqs
+        if self._residual:
+            if killed:
+                found.extend(e for s, e in self._residual.items() if s not in killed)
+            else:
+                found.extend(self._residual.values())
+        found.sort(key=_seq)
+        return [e.id for e in found]
+
+    def stats(self) -> dict[str, int]:
+        """How the selectors are indexed: counts per anchor kind, and posting lists.
+
+        ``value``: anchored on ``(key, value)`` pairs; ``key``: on a key (Exists,
+        Gt, Lt); ``residual``: only absences or no requirements; ``nothing``: nil
+        selectors. ``value_postings``/``key_postings``: distinct lists.
+        """
+        counts = {"value": 0, "key": 0, "residual": 0, "nothing": 0}
+        for e in self._entries.values():
+            counts[e.anchor[0]] += 1
+        counts["value_postings"] = sum(len(p) for p in self._by_value.values())
+        counts["key_postings"] = len(self._by_key)
+        return counts
