@@ -204,21 +204,26 @@ class SelectorIndex(Generic[K]):
                 del self._by_key[anchor[1]]
         elif kind == "residual":
             del self._residual[seq]
+            # (a selector may repeat a requirement, so each list may already be gone)
             for r in entry.selector.requirements:
                 if r.operator is Operator.DOES_NOT_EXIST:
-                    seqs = self._kill_key[r.key]
-                    seqs.discard(seq)
-                    if not seqs:
-                        del self._kill_key[r.key]
-                else:
-                    kills = self._kill_value[r.key]
-                    for v in r.value_set:
-                        seqs = kills[v]
+                    seqs = self._kill_key.get(r.key)
+                    if seqs is not None:
                         seqs.discard(seq)
                         if not seqs:
+                            del self._kill_key[r.key]
+                    continue
+                kills = self._kill_value.get(r.key)
+                if kills is None:
+                    continue
+                for v in r.value_set:
+                    vseqs = kills.get(v)
+                    if vseqs is not None:
+                        vseqs.discard(seq)
+                        if not vseqs:
                             del kills[v]
-                    if not kills:
-                        del self._kill_value[r.key]
+                if not kills:
+                    del self._kill_value[r.key]
 
     # ------------------------------------------------------------------ queries
 
