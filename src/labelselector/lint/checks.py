@@ -204,11 +204,17 @@ class Linter:
         check: str,
         path: Path,
         message: str,
-        key: bool = False,
+        key: bool | None = None,
     ) -> None:
-        """Record a finding on ``obj`` at ``path`` unless the object suppresses it."""
+        """Record a finding on ``obj`` at ``path`` unless the object suppresses it.
+
+        The position is the field's key when ``key`` or when its value is a mapping or
+        list (whose own span starts on the next line), else the value itself.
+        """
         if check in obj.ignored or "all" in obj.ignored:
             return
+        if key is None:
+            key = isinstance(obj.get(*path), (dict, list)) if path else False
         span = obj.locate(path, key=key)
         self.findings.append(
             Finding(
@@ -504,7 +510,11 @@ class Linter:
         if value is None:
             return
         if not isinstance(value, dict):
-            self.report(obj, "object-malformed", path, f"{api_path(path)} must be an object")
+            self.report(
+                obj, "object-malformed", path,
+                f"{api_path(path)} must be a NodeSelector object with nodeSelectorTerms, not "
+                f"{_yaml_type(value)}: the API server cannot decode it",
+            )
             return
         terms = value.get("nodeSelectorTerms")
         tpath = path + ("nodeSelectorTerms",)
@@ -748,7 +758,7 @@ class Linter:
         if obj.api_version != "apps/v1" and value is None:
             return  # extensions/v1beta1, apps/v1beta1/2 defaulted the selector
         if value is None:
-            self.report(obj, "workload-selector-missing", ("spec",), "spec.selector: Required value", key=False)
+            self.report(obj, "workload-selector-missing", ("spec",), "spec.selector: Required value")
             return
         sel = self.label_selector(obj, path, value)
         if isinstance(value, dict) and not value.get("matchLabels") and not value.get("matchExpressions"):
@@ -1125,7 +1135,7 @@ class Linter:
             self.report(
                 obj, "servicemonitor-selects-nothing" if services else "podmonitor-selects-nothing",
                 path,
-                f"{obj.kind} {obj.ref} selector {_show_selector(sel)} matches no {what} "
+                f"{obj.ref} selector {_show_selector(sel)} matches no {what} "
                 f"labels in namespace {where} (namespaceSelector "
                 f"{'given' if obj.has('spec', 'namespaceSelector') else 'absent: own namespace only'}); "
                 f"{near}" + self._broken_note(),
