@@ -154,7 +154,10 @@ def _explain_requirement(r: Requirement, labels: Mapping[str, str]) -> Requireme
         hint = f"nearest key: {go_quote(near)}"
         if op is not Operator.DOES_NOT_EXIST:
             moved = Requirement(near, op, r.values)
-            verdict = "would match" if moved.matches(labels) else "would not match either"
+            if moved.matches(labels):
+                verdict = "would match"
+            else:
+                verdict = "would not match" + ("" if matched else " either")
             hint += f" (its value {go_quote(labels[near])} {verdict})"
         return RequirementExplanation(r, matched, reason, near, hint)
     shown = go_quote(value)
