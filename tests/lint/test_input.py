@@ -1,0 +1,148 @@
+"""Hostile and broken input: each gives a finding with a position, in bounded time and
+memory, and the other inputs are still linted. (No wall-clock assertions: the bounds are
+structural, e.g. the alias bomb is refused after a bounded number of nodes.)"""
+
+from __future__ import annotations
+
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from labelselector.lint import lint, main
+from labelselector.lint.loader import Limits, parse_stream
+
+BAD_LABEL = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n  labels:\n    -x: y\n"
+
+
+@pytest.fixture
+def good(tmp_path: Path) -> Path:
+    p = tmp_path / "zz-good.yaml"
+    p.write_text(BAD_LABEL)
+    return p
+
+
+def checks(tmp_path: Path) -> dict[str, list[tuple[str, int, int]]]:
+    out: dict[str, list[tuple[str, int, int]]] = {}
+    for f in lint([str(tmp_path)]).findings:
+        out.setdefault(f.check, []).append((Path(f.file).name, f.span.line, f.span.col))
+    return out
+
+
+def test_invalid_yaml(tmp_path: Path, good: Path) -> None:
+    (tmp_path / "a.yaml").write_text("kind: Pod\nmetadata: {name: [x\n")
+    got = checks(tmp_path)
+    assert got["yaml-syntax"][0][0] == "a.yaml"
+    assert got["yaml-syntax"][0][1] >= 2
+    assert got["label-key-invalid"] == [("zz-good.yaml", 6, 5)]
+
+
+def test_binary_file(tmp_path: Path, good: Path) -> None:
+    (tmp_path / "a.yaml").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10)
+    got = checks(tmp_path)
+    assert got["input-invalid"] == [("a.yaml", 1, 1)]
+    assert "label-key-invalid" in got
+
+
+def test_non_utf8(tmp_path: Path, good: Path) -> None:
+    (tmp_path / "a.yaml").write_bytes(b"kind: Pod\nmetadata:\n  name: caf\xe9\n")
+    got = checks(tmp_path)
+    assert got["input-invalid"] == [("a.yaml", 3, 12)]
+    assert "label-key-invalid" in got
+
+
+def test_utf16_with_bom_is_read(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_bytes(BAD_LABEL.encode("utf-16"))
+    assert checks(tmp_path) == {"label-key-invalid": [("a.yaml", 6, 5)]}
+
+
+def test_50_mb_file_is_refused_without_reading_it_all(tmp_path: Path, good: Path) -> None:
+    big = tmp_path / "big.yaml"
+    with open(big, "wb") as fh:
+        line = b"# " + b"x" * 1021 + b"\n"
+        for _ in range(50 * 1024):
+            fh.write(line)
+    tracemalloc.start()
+    try:
+        got = checks(tmp_path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert got["input-too-large"] == [("big.yaml", 1, 1)]
+    assert "label-key-invalid" in got
+    assert peak < 40 * 1024 * 1024  # reads at most the limit (16 MiB) + 1 byte
+
+
+def test_billion_laughs(tmp_path: Path, good: Path) -> None:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 10):
+        prev, cur = chr(ord("a") + i - 1), chr(ord("a") + i)
+        lines.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    (tmp_path / "bomb.yaml").write_text("\n".join(lines) + "\n---\n" + BAD_LABEL)
+    got = checks(tmp_path)
+    assert [c[0] for c in got["yaml-limit"]] == ["bomb.yaml"]
+    assert got["yaml-limit"][0][1] == 7  # the alias that crosses the limit
+    # the document after the bomb, in the same file, is still linted
+    assert ("bomb.yaml", 17, 5) in got["label-key-invalid"]
+
+
+def test_alias_bomb_stops_at_node_limit() -> None:
+    text = 'a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n'
+    text += "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+    docs, problems = parse_stream(text, "f", Limits(max_nodes=500))
+    assert docs == []
+    assert problems[0].check == "yaml-limit"
+    assert problems[0].span.line == 3
+
+
+def test_recursive_alias(tmp_path: Path) -> None:
+    (tmp_path / "r.yaml").write_text("a: &a [1, *a]\n---\n" + BAD_LABEL)
+    got = checks(tmp_path)
+    assert got["yaml-limit"] == [("r.yaml", 1, 11)]
+    assert "label-key-invalid" in got
+
+
+@pytest.mark.parametrize("style", ["flow", "block"])
+def test_deep_nesting(tmp_path: Path, good: Path, style: str) -> None:
+    if style == "flow":
+        text = "x: " + "[" * 10000 + "]" * 10000 + "\n"
+    else:
+        # 10,000 block levels need 50 MB of indentation (the size limit refuses that
+        # first); 3,000 levels (4.5 MB) reach the depth limit instead.
+        text = "".join(" " * i + "a:\n" for i in range(3000))
+    (tmp_path / "deep.yaml").write_text(text + "---\n" + BAD_LABEL)
+    got = checks(tmp_path)
+    assert [c[0] for c in got["yaml-limit"]] == ["deep.yaml"]
+    assert "label-key-invalid" in got
+    assert ("deep.yaml",) == tuple({c[0] for c in got["label-key-invalid"]} - {"zz-good.yaml"})
+
+
+def test_missing_file_is_exit_2_and_rest_is_linted(
+    tmp_path: Path, good: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main([str(tmp_path / "nope.yaml"), str(good)])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert "cannot read" in err and "nope.yaml" in err
+    assert "label-key-invalid" in out
+
+
+def test_directory_walk_takes_manifest_extensions_only(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.yml").write_text(BAD_LABEL)
+    (tmp_path / "b.json").write_text(
+        '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "j", "labels": {"-x": "y"}}}'
+    )
+    (tmp_path / "notes.txt").write_text("kind: [")
+    got = checks(tmp_path)
+    assert sorted(c[0] for c in got["label-key-invalid"]) == ["a.yml", "b.json"]
+
+
+def test_kind_list_items_are_objects(tmp_path: Path) -> None:
+    (tmp_path / "l.yaml").write_text(
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n"
+        "  metadata:\n    name: a\n    labels: {-x: y}\n"
+    )
+    (f,) = lint([str(tmp_path)]).findings
+    assert (f.span.line, f.kind, f.name) == (8, "ConfigMap", "a")
+    assert f.field_path == "metadata.labels.-x"
