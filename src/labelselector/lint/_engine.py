@@ -115,7 +115,7 @@ try:
 
     BACKENDS["algebra"] = "labelselector.algebra"
 except ImportError:  # fallback until the algebra lands
-    _algebra = None
+    _algebra = None  # type: ignore[assignment]
     BACKENDS["algebra"] = "fallback per-key solver (witnesses checked with Selector.matches)"
 
 
@@ -234,7 +234,7 @@ try:
 
     BACKENDS["explain"] = "labelselector.explain"
 except ImportError:  # fallback until explain lands
-    _explain = None
+    _explain = None  # type: ignore[assignment]
     BACKENDS["explain"] = "fallback wording on Requirement.matches"
 
 

@@ -351,7 +351,7 @@ class Linter:
         self, obj: K8sObject, path: Path, clean: Mapping[str, str], err: eng.FieldError
     ) -> None:
         bad = err.bad_value
-        for k, v in clean.items():
+        for k in clean:
             if k == bad and err.detail in eng.validate_label_key(k):
                 self.report(obj, "label-key-invalid", path + (k,), str(err), key=True)
                 return
@@ -1106,11 +1106,13 @@ class Linter:
         nsel = obj.get("spec", "namespaceSelector")
         if isinstance(nsel, dict):
             if nsel.get("any") is True:
-                return sorted(group.namespaces)
+                every: list[str | None] = sorted(group.namespaces)
+                return every
             names = nsel.get("matchNames")
             if isinstance(names, list) and names:
-                return [n for n in names if isinstance(n, str)]
-        return [obj.namespace]
+                out: list[str | None] = [n for n in names if isinstance(n, str)]
+                return out
+        return [obj.namespace]  # ServiceMonitor/PodMonitor default: own namespace
 
     def _monitor(self, group: _Group, obj: K8sObject, services: bool) -> None:
         path: Path = ("spec", "selector")

@@ -100,7 +100,7 @@ _constructor = yaml.constructor.SafeConstructor()
 def _scalar(tag: str | None, value: str, implicit: tuple[bool, bool]) -> Any:
     """Type a scalar like Kubernetes' YAML decoder does (YAML 1.1 booleans, no timestamps)."""
     if tag is None or tag == "!":
-        tag = _resolver.resolve(yaml.ScalarNode, value, implicit)
+        tag = _resolver.resolve(yaml.ScalarNode, value, implicit)  # type: ignore[no-untyped-call]
     if not tag.startswith(_TAG):
         return value
     kind = tag[len(_TAG) :]
@@ -221,11 +221,11 @@ class _Builder:
                 )
             if name not in self.anchors:
                 raise _DocError("yaml-syntax", f"found undefined alias *{name}", event.start_mark)
-            value, nodes = self.anchors[name]
+            target, nodes = self.anchors[name]
             self._count(nodes, event.start_mark, "aliases expand to")
             if stack:
                 stack[-1].nodes += nodes
-            self._attach(value, event.start_mark, event.end_mark)
+            self._attach(target, event.start_mark, event.end_mark)
         elif isinstance(event, yaml.ScalarEvent):
             self._count(1, event.start_mark, "document has")
             tag = event.tag

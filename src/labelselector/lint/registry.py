@@ -29,7 +29,7 @@ class Check:
         return f"{HELP_URI}#{self.id}"
 
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 CHECKS: dict[str, Check] = {
     c.id: c
@@ -70,7 +70,7 @@ CHECKS: dict[str, Check] = {
         Check("topology-spread-no-selector", W, "topology spread constraint without labelSelector counts nothing"),
         Check("selector-volatile-label", W, "workload selector uses a label that changes between releases"),
         # Opt-in
-        Check("service-selects-multiple-workloads", I, "Service selects the pods of several workloads", default=False),
+        Check("service-selects-multiple-workloads", INFO, "Service selects the pods of several workloads", default=False),
     ]
 }
 
