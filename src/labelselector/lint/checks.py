@@ -1106,7 +1106,7 @@ class Linter:
         nsel = obj.get("spec", "namespaceSelector")
         if isinstance(nsel, dict):
             if nsel.get("any") is True:
-                every: list[str | None] = sorted(group.namespaces)
+                every: list[str | None] = list(sorted(group.namespaces))
                 return every
             names = nsel.get("matchNames")
             if isinstance(names, list) and names:
