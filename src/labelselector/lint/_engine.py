@@ -75,13 +75,19 @@ BACKENDS: dict[str, str] = {}
 
 # --------------------------------------------------------------------------- table
 
+_LabelTable: Any
 try:
-    from labelselector import LabelTable as _LabelTable  # type: ignore[attr-defined,unused-ignore]
+    from labelselector import LabelTable as _LabelTable  # type: ignore[attr-defined,no-redef,unused-ignore]
 
     BACKENDS["table"] = "labelselector.LabelTable"
-except ImportError:  # fallback until the vectorized table lands
-    _LabelTable = None
-    BACKENDS["table"] = "fallback loop over Selector.matches"
+except ImportError:
+    try:
+        from labelselector.table import LabelTable as _LabelTable  # type: ignore[import-not-found,no-redef,unused-ignore]
+
+        BACKENDS["table"] = "labelselector.table.LabelTable"
+    except ImportError:  # fallback until the vectorized table lands
+        _LabelTable = None
+        BACKENDS["table"] = "fallback loop over Selector.matches"
 
 
 class _LoopTable:
