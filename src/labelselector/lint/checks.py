@@ -961,7 +961,7 @@ class Linter:
                 return
             self.report(
                 obj, "service-without-selector", ("spec",) if "spec" in obj.raw else (),
-                f"Service {obj.ref} has no selector, and no Endpoints or EndpointSlice "
+                f"{obj.ref} has no selector, and no Endpoints or EndpointSlice "
                 f"(kubernetes.io/service-name={obj.name}) for it is in the input: it routes "
                 "to nothing unless endpoints are managed elsewhere",
             )
@@ -975,7 +975,7 @@ class Linter:
         if not hits:
             self.report(
                 obj, "service-selects-nothing", ("spec", "selector"),
-                f"Service {obj.ref} selector {_show_selector(sel)} matches no pod template in "
+                f"{obj.ref} selector {_show_selector(sel)} matches no pod template in "
                 f"namespace {obj.namespace}; {self._nearest(group, [obj.namespace], sel)}"
                 + self._broken_note(),
             )
@@ -985,7 +985,7 @@ class Linter:
             names = ", ".join(sorted(t.obj.ref for t in owners.values()))
             self.report(
                 obj, "service-selects-multiple-workloads", ("spec", "selector"),
-                f"Service {obj.ref} selector {_show_selector(sel)} selects the pods of "
+                f"{obj.ref} selector {_show_selector(sel)} selects the pods of "
                 f"{len(owners)} workloads: {names}",
             )
 
@@ -1031,7 +1031,7 @@ class Linter:
             if not self._select(group, obj.namespace, pod_sel):
                 self.report(
                     obj, "networkpolicy-selects-nothing", ("spec", "podSelector"),
-                    f"NetworkPolicy {obj.ref} spec.podSelector {_show_selector(pod_sel)} matches no "
+                    f"{obj.ref} spec.podSelector {_show_selector(pod_sel)} matches no "
                     f"pod template in namespace {obj.namespace}; "
                     f"{self._nearest(group, [obj.namespace], pod_sel)}" + self._broken_note(),
                 )
@@ -1058,7 +1058,7 @@ class Linter:
                     if not any(self._select(group, n, psel) for n in namespaces):
                         self.report(
                             obj, "networkpolicy-selects-nothing", base + ("podSelector",),
-                            f"NetworkPolicy {obj.ref} peer podSelector {_show_selector(psel)} at "
+                            f"{obj.ref} peer podSelector {_show_selector(psel)} at "
                             f"{api_path(base)} matches no pod template in namespace "
                             f"{', '.join(str(n) for n in namespaces) or '(none selected)'}; "
                             f"{self._nearest(group, namespaces, psel)}" + self._broken_note(),
@@ -1071,7 +1071,7 @@ class Linter:
         if value is None:
             self.report(
                 obj, "pdb-selects-nothing", ("spec",),
-                f"PodDisruptionBudget {obj.ref} has no spec.selector: a null selector selects no "
+                f"{obj.ref} has no spec.selector: a null selector selects no "
                 "pods, so the budget protects nothing",
             )
             return
@@ -1082,14 +1082,14 @@ class Linter:
             if v1beta1:
                 self.report(
                     obj, "pdb-selects-nothing", path,
-                    f"PodDisruptionBudget {obj.ref}: in policy/v1beta1 an empty selector {{}} "
+                    f"{obj.ref}: in policy/v1beta1 an empty selector {{}} "
                     "selects no pods; after the move to policy/v1 the same {} selects EVERY pod "
                     f"in namespace {obj.namespace}",
                 )
             else:
                 self.report(
                     obj, "pdb-selects-everything", path,
-                    f"PodDisruptionBudget {obj.ref} selector {{}} selects every pod in namespace "
+                    f"{obj.ref} selector {{}} selects every pod in namespace "
                     f"{obj.namespace} ({len(group.templates.get(obj.namespace, []))} pod "
                     "template(s) in the input)",
                 )
@@ -1097,7 +1097,7 @@ class Linter:
         if not self._select(group, obj.namespace, sel):
             self.report(
                 obj, "pdb-selects-nothing", path,
-                f"PodDisruptionBudget {obj.ref} selector {_show_selector(sel)} matches no pod "
+                f"{obj.ref} selector {_show_selector(sel)} matches no pod "
                 f"template in namespace {obj.namespace}; "
                 f"{self._nearest(group, [obj.namespace], sel)}" + self._broken_note(),
             )

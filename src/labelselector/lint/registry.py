@@ -68,7 +68,10 @@ CHECKS: dict[str, Check] = {
         Check("anti-affinity-not-self", W, "pod anti-affinity selector selects neither this pod nor any other"),
         Check("topology-spread-not-self", W, "topology spread selector does not select this pod"),
         Check("topology-spread-no-selector", W, "topology spread constraint without labelSelector counts nothing"),
-        Check("selector-volatile-label", W, "workload selector uses a label that changes between releases"),
+        Check(
+            "selector-volatile-label", W,
+            "workload selector uses a label that changes between releases", default=False,
+        ),
         # Opt-in
         Check("service-selects-multiple-workloads", INFO, "Service selects the pods of several workloads", default=False),
     ]
