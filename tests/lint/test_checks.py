@@ -136,12 +136,20 @@ def test_unset_namespace_equals_default_namespace(tmp_path: Path) -> None:
         "apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {app: a}}\n"
         "spec: {containers: [{name: c, image: i}]}\n---\n"
         "apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: default}\n"
-        "spec: {selector: {app: a}}\n"
+        "spec: {selector: {app: a}}\n---\n"
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: q, namespace: default, labels: {app: b}}\n"
+        "spec: {containers: [{name: c, image: i}]}\n"
     )
     assert lint([str(p)]).findings == []
     assert [f.check for f in lint([str(p)], namespace="other").findings] == [
         "service-selects-nothing"
     ]
+
+
+def test_no_selects_nothing_finding_when_namespace_has_no_templates(tmp_path: Path) -> None:
+    p = tmp_path / "svc.yaml"
+    p.write_text("apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {selector: {app: a}}\n")
+    assert lint([str(p)]).findings == []
 
 
 def test_runtime_keys_are_not_required_in_templates() -> None:

@@ -79,7 +79,9 @@ def test_config_namespace_and_runtime_keys(tmp_path: Path) -> None:
         "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop, labels: {app: a}}\n"
         "spec: {containers: [{name: c, image: i}]}\n---\n"
         "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n"
-        "spec: {selector: {app: a, example.com/shard: '3'}}\n"
+        "spec: {selector: {app: a, example.com/shard: '3'}}\n---\n"
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: q, namespace: default, labels: {app: b}}\n"
+        "spec: {containers: [{name: c, image: i}]}\n"
     )
     assert main(["--no-config", str(m)]) == 0  # warnings only, but check the findings:
     assert [f.check for f in lint([str(m)]).findings] == ["service-selects-nothing"]
@@ -92,7 +94,9 @@ def test_group_by_file_separates_cross_checks(tmp_path: Path) -> None:
         "spec: {containers: [{name: c, image: i}]}\n"
     )
     (tmp_path / "svc.yaml").write_text(
-        "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {selector: {app: a}}\n"
+        "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {selector: {app: a}}\n---\n"
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: q, labels: {app: b}}\n"
+        "spec: {containers: [{name: c, image: i}]}\n"
     )
     assert lint([str(tmp_path)]).findings == []
     got = lint([str(tmp_path)], group_by="file").findings

@@ -916,6 +916,13 @@ class Linter:
             return sel
         return eng.Selector([r for r in sel.requirements if r.key not in keys])
 
+    @staticmethod
+    def _has_templates(group: _Group, namespaces: Iterable[str | None]) -> bool:
+        """Whether the input has any pod template in these namespaces. When it has none,
+        "selects nothing" checks stay silent: the workloads are simply not in the input
+        (another file, another chart), and a finding would say nothing."""
+        return any(group.templates.get(n) for n in namespaces)
+
     def _select(self, group: _Group, ns: str | None, sel: eng.Selector) -> list[PodTemplate]:
         self.stats.cross_checks += 1
         table = group.tables.get(ns)
@@ -969,7 +976,7 @@ class Linter:
         if not isinstance(value, dict):
             return
         sel = _quiet(lambda: eng.from_map(value))
-        if sel is None:
+        if sel is None or not self._has_templates(group, [obj.namespace]):
             return
         hits = self._select(group, obj.namespace, sel)
         if not hits:
@@ -1027,7 +1034,10 @@ class Linter:
 
     def _network_policy(self, group: _Group, obj: K8sObject) -> None:
         pod_sel = _quiet_ls(obj.get("spec", "podSelector"))
-        if pod_sel is not None and not eng.is_empty(pod_sel) and not eng.is_nothing(pod_sel):
+        if (
+            pod_sel is not None and not eng.is_empty(pod_sel) and not eng.is_nothing(pod_sel)
+            and self._has_templates(group, [obj.namespace])
+        ):
             if not self._select(group, obj.namespace, pod_sel):
                 self.report(
                     obj, "networkpolicy-selects-nothing", ("spec", "podSelector"),
@@ -1055,6 +1065,8 @@ class Linter:
                             continue
                     else:
                         namespaces = [obj.namespace] if obj.namespace else []
+                    if not self._has_templates(group, namespaces):
+                        continue
                     if not any(self._select(group, n, psel) for n in namespaces):
                         self.report(
                             obj, "networkpolicy-selects-nothing", base + ("podSelector",),
@@ -1094,7 +1106,7 @@ class Linter:
                     "template(s) in the input)",
                 )
             return
-        if not self._select(group, obj.namespace, sel):
+        if self._has_templates(group, [obj.namespace]) and not self._select(group, obj.namespace, sel):
             self.report(
                 obj, "pdb-selects-nothing", path,
                 f"{obj.ref} selector {_show_selector(sel)} matches no pod "
@@ -1122,6 +1134,8 @@ class Linter:
         namespaces = self._monitor_namespaces(group, obj)
         what = "Service" if services else "pod template"
         if services:
+            if not any(n in group.service_table for n in namespaces):
+                return  # no Service in those namespaces is in the input
             self.stats.cross_checks += 1
             found = any(
                 group.service_table[n].count(sel) for n in namespaces if n in group.service_table
@@ -1129,6 +1143,8 @@ class Linter:
             if not found:
                 near = self._nearest_service(group, namespaces, sel)
         else:
+            if not self._has_templates(group, namespaces):
+                return
             found = any(self._select(group, n, sel) for n in namespaces)
             if not found:
                 near = self._nearest(group, namespaces, sel)
