@@ -9,8 +9,8 @@ How: every selector gets one *anchor*, a requirement that any matching label set
 satisfy and that can be looked up from the label set alone:
 
 * ``key in (v1,...)`` / ``key=v`` -> posting lists under each ``(key, v)``; the one
-  chosen is the In requirement whose posting lists are currently the shortest
-  (fewest values on a tie);
+  chosen is the In requirement least likely to be hit: fewest values relative to the
+  number of distinct values its key has in the index (``app=web`` over ``env=prod``);
 * otherwise ``key`` (Exists), ``key>n`` or ``key<n`` -> a posting list under ``key``;
 * selectors with neither (only ``notin``/``!=``/``!key``, or no requirements at
   all) are *residual*: they match unless the label set violates one of their
@@ -28,6 +28,7 @@ that of looping ``Selector.matches`` over every selector.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
 from .api import as_selector
@@ -46,12 +47,35 @@ class _Entry(Generic[K]):
         self.id = ident
         self.selector = selector
         self.predicate: Callable[[Mapping[str, str]], bool] = selector.predicate
-        # ("value", key, values) | ("key", key) | ("residual",) | ("nothing",)
+        # ("value", key, values, exact) | ("key", key, exact) | ("residual",) | ("nothing",)
         self.anchor: tuple[Any, ...] = ("nothing",)
 
 
-def _seq(entry: _Entry[Any]) -> int:
-    return entry.seq
+_seq = attrgetter("seq")
+
+
+class _Posting(Generic[K]):
+    """The selectors anchored under one ``(key, value)`` or key, by sequence number.
+
+    ``exact``: selectors whose anchor is their only requirement (a hit is a match);
+    ``verify``: the others, checked with their compiled predicate.
+    """
+
+    __slots__ = ("exact", "verify")
+
+    def __init__(self) -> None:
+        self.exact: dict[int, _Entry[K]] = {}
+        self.verify: dict[int, _Entry[K]] = {}
+
+    def add(self, entry: _Entry[K], exact: bool) -> None:
+        (self.exact if exact else self.verify)[entry.seq] = entry
+
+    def remove(self, seq: int) -> None:
+        if self.exact.pop(seq, None) is None:
+            del self.verify[seq]
+
+    def __len__(self) -> int:
+        return len(self.exact) + len(self.verify)
 
 
 class SelectorIndex(Generic[K]):
@@ -77,8 +101,8 @@ class SelectorIndex(Generic[K]):
         self._entries: dict[K, _Entry[K]] = {}
         self._next_seq = 0
         # anchored selectors
-        self._by_value: dict[str, dict[str, dict[int, _Entry[K]]]] = {}
-        self._by_key: dict[str, dict[int, _Entry[K]]] = {}
+        self._by_value: dict[str, dict[str, _Posting[K]]] = {}
+        self._by_key: dict[str, _Posting[K]] = {}
         # residual selectors, and which labels violate them
         self._residual: dict[int, _Entry[K]] = {}
         self._kill_value: dict[str, dict[str, set[int]]] = {}
@@ -143,10 +167,13 @@ class SelectorIndex(Generic[K]):
         self._kill_value.clear()
         self._kill_key.clear()
 
-    def _value_cost(self, r: Requirement) -> tuple[int, int]:
-        postings = self._by_value.get(r.key, {})
-        values = r.value_set
-        return (sum(len(postings.get(v, ())) for v in values), len(values))
+    def _value_cost(self, r: Requirement) -> tuple[float, int, str]:
+        # The chance that a label set hits one of the values, were the key's values
+        # uniform: len(values) / distinct values of the key seen so far in the index.
+        # "app=web" (hundreds of apps) beats "env=prod" (a handful of envs).
+        distinct = len(self._by_value.get(r.key, ())) + 1
+        n = len(r.value_set)
+        return (n / distinct, n, r.key)
 
     def _choose_anchor(self, sel: Selector) -> tuple[Any, ...]:
         if sel.is_nothing:
@@ -154,7 +181,7 @@ class SelectorIndex(Generic[K]):
         ins = [r for r in sel.requirements if r.operator is Operator.IN]
         if ins:
             best = min(ins, key=self._value_cost)
-            return ("value", best.key, best.value_set)
+            return ("value", best.key, best.value_set, len(sel.requirements) == 1)
         keyed = [
             r.key
             for r in sel.requirements
@@ -162,7 +189,8 @@ class SelectorIndex(Generic[K]):
         ]
         if keyed:
             key = min(keyed, key=lambda k: len(self._by_key.get(k, ())))
-            return ("key", key)
+            exact = len(sel.requirements) == 1 and sel.requirements[0].operator is Operator.EXISTS
+            return ("key", key, exact)
         return ("residual",)
 
     def _link(self, entry: _Entry[K]) -> None:
@@ -172,9 +200,15 @@ class SelectorIndex(Generic[K]):
         if kind == "value":
             postings = self._by_value.setdefault(anchor[1], {})
             for v in anchor[2]:
-                postings.setdefault(v, {})[seq] = entry
+                posting = postings.get(v)
+                if posting is None:
+                    posting = postings[v] = _Posting()
+                posting.add(entry, anchor[3])
         elif kind == "key":
-            self._by_key.setdefault(anchor[1], {})[seq] = entry
+            posting = self._by_key.get(anchor[1])
+            if posting is None:
+                posting = self._by_key[anchor[1]] = _Posting()
+            posting.add(entry, anchor[2])
         elif kind == "residual":
             self._residual[seq] = entry
             for r in entry.selector.requirements:
@@ -191,16 +225,16 @@ class SelectorIndex(Generic[K]):
         if kind == "value":
             postings = self._by_value[anchor[1]]
             for v in anchor[2]:
-                bucket = postings[v]
-                del bucket[seq]
-                if not bucket:
+                posting = postings[v]
+                posting.remove(seq)
+                if not posting:
                     del postings[v]
             if not postings:
                 del self._by_value[anchor[1]]
         elif kind == "key":
-            bucket = self._by_key[anchor[1]]
-            del bucket[seq]
-            if not bucket:
+            posting = self._by_key[anchor[1]]
+            posting.remove(seq)
+            if not posting:
                 del self._by_key[anchor[1]]
         elif kind == "residual":
             del self._residual[seq]
@@ -240,14 +274,18 @@ class SelectorIndex(Generic[K]):
         for k, v in labels.items():
             values = by_value.get(k)
             if values is not None:
-                bucket = values.get(v)
-                if bucket is not None:
-                    for e in bucket.values():
+                posting = values.get(v)
+                if posting is not None:
+                    if posting.exact:
+                        found.extend(posting.exact.values())
+                    for e in posting.verify.values():
                         if e.predicate(labels):
                             found.append(e)
-            keyed = by_key.get(k)
-            if keyed is not None:
-                for e in keyed.values():
+            posting = by_key.get(k)
+            if posting is not None:
+                if posting.exact:
+                    found.extend(posting.exact.values())
+                for e in posting.verify.values():
                     if e.predicate(labels):
                         found.append(e)
             if kill_value:
