@@ -1,0 +1,92 @@
+"""Row sets as Python ints (bit ``i`` = row ``i``): building them and reading them out.
+
+Python's arbitrary-precision ints do ``&``, ``|``, ``~`` and ``bit_count()`` in C at
+about 30 bits per machine step, so a set of a million rows is a 125 kB int and an
+AND of two of them takes tens of microseconds. This module holds the few helpers
+that cross between ints and rows: :func:`from_rows`, :func:`from_flags` (bulk,
+from one byte per row) and :func:`pick` (the set rows, in ascending order, mapped
+through a sequence).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from itertools import compress
+from typing import TypeVar
+
+__all__ = ["from_rows", "from_flags", "flags_table", "pick", "positions"]
+
+T = TypeVar("T")
+
+_BIT = bytes(1 << i for i in range(8))
+# '0'/'1' characters (as bin() prints them) -> 0/1 bytes, for itertools.compress.
+_TO_FLAGS = bytes.maketrans(b"01", b"\x00\x01")
+_ONE_TABLES: dict[int, bytes] = {}
+
+# pick() switches from per-row C iteration to per-match str.rfind when fewer than
+# one row in SPARSE_PICK is set (measured crossover: compress costs ~9 ns per row,
+# rfind ~0.3 us per match).
+SPARSE_PICK = 40
+
+
+def from_rows(rows: Iterable[int]) -> int:
+    """The int with exactly the bits in ``rows`` set."""
+    rows = rows if isinstance(rows, (list, tuple)) else list(rows)
+    if len(rows) <= 4:
+        m = 0
+        for r in rows:
+            m |= 1 << r
+        return m
+    buf = bytearray((max(rows) >> 3) + 1)
+    bit = _BIT
+    for r in rows:
+        buf[r >> 3] |= bit[r & 7]
+    return int.from_bytes(buf, "little")
+
+
+def flags_table(codes: Iterable[int]) -> bytes:
+    """A ``bytes.translate`` table mapping each of ``codes`` to ``b"1"`` and the rest to ``b"0"``."""
+    t = bytearray(b"0" * 256)
+    for c in codes:
+        t[c] = 0x31
+    return bytes(t)
+
+
+def one_table(code: int) -> bytes:
+    """:func:`flags_table` for a single code, cached."""
+    t = _ONE_TABLES.get(code)
+    if t is None:
+        t = _ONE_TABLES[code] = flags_table((code,))
+    return t
+
+
+def from_flags(column: bytes, table: bytes) -> int:
+    """Bit ``i`` set where ``table`` maps byte ``column[i]`` to ``b"1"`` (C speed, O(len))."""
+    if not column:
+        return 0
+    return int(column.translate(table)[::-1], 2)
+
+
+def pick(mask: int, seq: Sequence[T]) -> list[T]:
+    """``[seq[i] for each set bit i of mask]`` in ascending ``i``; ``mask`` must be >= 0."""
+    if not mask:
+        return []
+    s = bin(mask)  # "0b1...": bit i is character len(s) - 1 - i
+    if mask.bit_count() * SPARSE_PICK < len(s):
+        out: list[T] = []
+        append = out.append
+        rfind = s.rfind
+        last = len(s) - 1
+        end = len(s)
+        while True:
+            c = rfind("1", 2, end)
+            if c < 0:
+                return out
+            append(seq[last - c])
+            end = c
+    return list(compress(seq, s[:1:-1].encode("ascii").translate(_TO_FLAGS)))
+
+
+def positions(mask: int) -> list[int]:
+    """The set bits of ``mask`` in ascending order."""
+    return pick(mask, range(mask.bit_length()))

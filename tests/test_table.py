@@ -1,0 +1,307 @@
+"""LabelTable and the batch select/filter agree with Selector.matches on everything."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from labelselector import Operator, Requirement, Selector, parse
+from labelselector import table as table_mod
+from labelselector._bitset import from_rows, pick, positions
+from labelselector.table import LabelTable, Mask, filter, select, select_many
+from labelselector.testing import BENCH_SELECTOR, KEYS, generate_pods, pod_ids
+
+KEYS_ = ["a", "b", "c", "n"]
+VALUES = ["x", "y", "z", "0", "1", "7", "-3", "+5", "42", "007", "1e3", "", "99999999999999999999"]
+
+label_sets = st.dictionaries(st.sampled_from(KEYS_), st.sampled_from(VALUES), max_size=4)
+
+
+@st.composite
+def requirements(draw: st.DrawFn) -> Requirement:
+    key = draw(st.sampled_from(KEYS_ + ["missing"]))
+    op = draw(st.sampled_from(list(Operator)))
+    if op in (Operator.IN, Operator.NOT_IN):
+        values = draw(st.lists(st.sampled_from(VALUES + ["nope"]), min_size=1, max_size=3))
+        return Requirement(key, op, values)
+    if op in (Operator.EXISTS, Operator.DOES_NOT_EXIST):
+        return Requirement(key, op)
+    return Requirement(key, op, [str(draw(st.integers(-10, 50)))])
+
+
+selectors = st.one_of(
+    st.just(Selector.everything()),
+    st.just(Selector.nothing()),
+    st.lists(requirements(), max_size=4).map(Selector),
+)
+
+# ops: ("add", id, labels) | ("remove", id) | ("extend", [(id, labels), ...])
+ids_ = st.integers(0, 30)
+ops = st.lists(
+    st.one_of(
+        st.tuples(st.just("add"), ids_, label_sets),
+        st.tuples(st.just("remove"), ids_),
+        st.tuples(st.just("extend"), st.lists(st.tuples(ids_, label_sets), max_size=80)),
+        st.tuples(st.just("compact")),
+    ),
+    max_size=25,
+)
+
+
+def apply(table: LabelTable, model: dict[int, dict[str, str]], op: tuple) -> None:  # type: ignore[type-arg]
+    if op[0] == "add":
+        table.add(op[1], op[2])
+        model[op[1]] = op[2]
+    elif op[0] == "remove":
+        if op[1] in model:
+            table.remove(op[1])
+            del model[op[1]]
+        else:
+            with pytest.raises(KeyError):
+                table.remove(op[1])
+    elif op[0] == "extend":
+        table.extend(op[1])
+        for i, labels in op[1]:
+            model[i] = labels
+    else:
+        table.compact()
+
+
+def check(table: LabelTable, model: dict[int, dict[str, str]], sel: Selector) -> None:
+    expected = [i for i, labels in model.items() if sel.matches(labels)]
+    assert table.select(sel) == expected
+    assert table.count(sel) == len(expected)
+    mask = table.mask(sel)
+    assert mask.ids() == expected and len(mask) == len(expected)
+    assert (~mask).ids() == [i for i in model if i not in set(expected)]
+
+
+@pytest.fixture(params=["default", "sparse", "eager"])
+def tuning(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run under the default thresholds and under ones that force the other code paths."""
+    if request.param == "sparse":  # every value set stays an array of rows; bulk path always
+        monkeypatch.setattr(table_mod, "SPARSE_RATIO", 1)
+        monkeypatch.setattr(table_mod, "BULK_MIN", 1)
+        monkeypatch.setattr(table_mod, "FIND_RATIO", 1)
+        monkeypatch.setattr(table_mod, "BLOCK", 3)
+    elif request.param == "eager":  # pending changes applied at once; frequent compaction
+        monkeypatch.setattr(table_mod, "PENDING_MAX", 0)
+        monkeypatch.setattr(table_mod, "COMPACT_MIN", 0)
+        monkeypatch.setattr(table_mod, "FIND_RATIO", 10**9)
+    return str(request.param)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(ops=ops, sels=st.lists(selectors, min_size=1, max_size=4))
+def test_table_matches_reference(tuning: str, ops: list, sels: list[Selector]) -> None:  # type: ignore[type-arg]
+    table = LabelTable()
+    model: dict[int, dict[str, str]] = {}
+    for op in ops:
+        apply(table, model, op)
+        for sel in sels:  # reads interleaved with updates, so pending changes get applied
+            check(table, model, sel)
+    assert len(table) == len(model)
+    assert table.ids() == list(model)
+    for i, labels in model.items():
+        assert table.labels(i) == labels
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows=st.lists(label_sets, max_size=60), sel=selectors)
+def test_batch_select_and_filter(rows: list[dict[str, str]], sel: Selector) -> None:
+    expected = [i for i, labels in enumerate(rows) if sel.matches(labels)]
+    assert select(sel, rows) == expected
+    assert select(sel, iter(rows)) == expected
+    assert filter(sel, rows) == [rows[i] for i in expected]
+    boxed = [{"labels": r} for r in rows]
+    assert filter(sel, boxed, key=lambda o: o["labels"]) == [boxed[i] for i in expected]
+    assert select(sel, LabelTable(enumerate(rows))) == expected
+
+
+def test_select_many_uses_table_and_agrees(monkeypatch: pytest.MonkeyPatch) -> None:
+    pods = list(generate_pods(2000, seed=3))
+    sels = ["env=prod", "tier in (web,api),!canary", "priority>5", "priority<3", "!priority", ""]
+    sels = sels * 3
+    expected = [[i for i, p in enumerate(pods) if parse(s).matches(p)] for s in sels]
+    assert select_many(sels, pods) == expected  # 18 selectors x 2000: table path
+    monkeypatch.setattr(table_mod, "TABLE_MIN_SELECTORS", 10**9)
+    assert select_many(sels, pods) == expected  # loop path
+
+
+def test_accepts_anything_matches_accepts() -> None:
+    t = LabelTable({"p1": {"env": "prod", "tier": "web"}, "p2": {"env": "dev"}})
+    assert t.select({"matchLabels": {"env": "prod"}}) == ["p1"]
+    expr = {"matchExpressions": [{"key": "tier", "operator": "NotIn", "values": ["web"]}]}
+    assert t.select(expr) == ["p2"]
+    assert t.select(None) == []  # a nil LabelSelector selects nothing
+    assert t.select({}) == ["p1", "p2"]
+    assert t.select(parse("env")) == ["p1", "p2"]
+
+
+def test_gt_lt_follow_go_parseint() -> None:
+    values = [
+        "5",
+        "+5",
+        "-5",
+        "05",
+        "5.0",
+        "0x5",
+        " 5",
+        "",
+        "9223372036854775807",
+        "9223372036854775808",
+    ]
+    t = LabelTable((v, {"n": v}) for v in values)
+    sels = [parse(x) for x in ["n>4", "n<6", "n<9223372036854775807", "n>9223372036854775806"]]
+    sels.append(Selector([Requirement("n", Operator.GT, ["-6"])]))  # the parser rejects "-6"
+    for sel in sels:
+        assert t.select(sel) == [v for v in values if sel.matches({"n": v})], sel
+
+
+def test_realistic_data_against_loop() -> None:
+    n = 5000
+    pods = list(generate_pods(n, seed=7))
+    ids = pod_ids(n)
+    t = LabelTable(zip(ids, pods, strict=False))
+    texts = [BENCH_SELECTOR, "priority>5", "priority<1", "app in (geo,maps)", "!pod-template-hash",
+             "version notin (v1.0.0),zone", "canary,env!=prod", "team=team-checkout,tier=db"]  # fmt: skip
+    for text in texts:
+        sel = parse(text)
+        assert t.select(sel) == [i for i, p in zip(ids, pods, strict=False) if sel.matches(p)], text
+    assert set().union(*pods) <= set(KEYS)
+    assert len({(k, v) for p in pods for k, v in p.items()}) > 300  # "a few hundred values"
+
+
+def test_replace_keeps_position_and_readd_moves_to_end() -> None:
+    t = LabelTable([("a", {"x": "1"}), ("b", {"x": "1"}), ("c", {"x": "1"})])
+    t.add("a", {"x": "1", "y": "2"})
+    assert t.select("x") == ["a", "b", "c"]
+    t.remove("a")
+    t.add("a", {"x": "1"})
+    assert t.select("x") == ["b", "c", "a"]
+    t.discard("zzz")
+    with pytest.raises(KeyError):
+        t.remove("zzz")
+
+
+def test_bad_labels_change_nothing() -> None:
+    t = LabelTable([("a", {"x": "1"})])
+    with pytest.raises(TypeError):
+        t.add("b", {"x": 1})  # type: ignore[dict-item]
+    with pytest.raises(TypeError):
+        t.extend([(i, {"x": "1"}) for i in range(100)] + [(100, {"x": 2})])  # type: ignore[list-item]
+    assert t.ids() == ["a"] and t.select("x") == ["a"]
+
+
+def test_masks_combine_and_snapshot() -> None:
+    t = LabelTable((i, {"k": str(i % 3)}) for i in range(100))
+    a, b = t.mask("k=0"), t.mask("k in (0,1)")
+    assert (b - a).ids() == t.select("k=1")
+    assert (a | t.mask("k=2")).ids() == t.select("k!=1")
+    assert (a ^ b) == t.mask("k=1") and bool(a) and a.count() == 34
+    t.remove(0)
+    assert a.ids()[0] == 0  # a snapshot
+    assert t.mask("k=0").ids()[0] == 3
+    with pytest.raises(TypeError):
+        a & 1  # type: ignore[operator]
+    t.compact()
+    with pytest.raises(ValueError):
+        a & t.mask("k=0")
+    assert isinstance(a, Mask) and "34" in repr(a)
+
+
+def test_high_cardinality_keys_stay_small() -> None:
+    n = 3000
+    t = LabelTable((i, {"name": f"pod-{i}", "env": "prod"}) for i in range(n))
+    stats = t.stats()
+    assert stats["values"] == n + 1 and stats["sparse_sets"] >= n
+    # n single-row bitsets would take ~n*n/16 bytes; arrays of rows take a few bytes each
+    assert stats["set_and_column_bytes"] < 100 * n
+    assert t.select("name=pod-2999") == [2999]
+    assert t.count("name notin (pod-1,pod-2)") == n - 2
+
+
+def test_wide_columns() -> None:
+    n = 70_000  # more than 65535 distinct values: codes widen from 1 to 2 to 4 bytes
+    t = LabelTable((i, {"v": str(i)}) for i in range(n))
+    t.add(n, {"v": "x"})
+    assert t.select("v in (1,69999,x)") == [1, 69999, n]
+    assert t.count("v>69990") == 9
+    t.remove(5)
+    t.add(5, {"v": "5"})
+    assert t.select("v=5") == [5] and t.labels(5) == {"v": "5"}
+
+
+def test_bitset_helpers() -> None:
+    rows = [0, 3, 64, 65, 1000]
+    m = from_rows(rows)
+    assert positions(m) == rows and positions(0) == []
+    dense = (1 << 200) - 1
+    assert pick(dense, list(range(200))) == list(range(200))
+
+
+def test_concurrent_readers_never_see_torn_state() -> None:
+    """A writer flips whole groups of rows; readers must only ever see a whole state.
+
+    Invariant: after every single update, exactly the 200 rows of one "generation"
+    have ``gen=<g>``; an update moves one row at a time, so counts are always
+    between states k and k+1. We check a stronger, per-call property: each
+    ``select`` result equals the reference answer of *some* state the writer
+    published (recorded before/after each update).
+    """
+    n = 200
+    t = LabelTable((i, {"gen": "0", "i": str(i)}) for i in range(n))
+    states: list[frozenset[int]] = [frozenset(range(n))]
+    lock = threading.Lock()
+    stop = threading.Event()
+    errors: list[str] = []
+
+    def writer() -> None:
+        current = set(range(n))
+        for step in range(3000):
+            i = step % n
+            gen = str((step // n + 1) % 2)
+            with lock:  # publish the state this add will produce, then apply it
+                if gen == "0":
+                    current.add(i)
+                else:
+                    current.discard(i)
+                states.append(frozenset(current))
+                t.add(i, {"gen": gen, "i": str(i)})
+            if step % 97 == 0:  # remove and re-add: the row moves to the end
+                with lock:
+                    states.append(frozenset(current - {i}))
+                    t.remove(i)
+                    states.append(frozenset(current))
+                    t.add(i, {"gen": gen, "i": str(i)})
+        stop.set()
+
+    def reader() -> None:
+        while not stop.is_set():
+            with lock:
+                lo = len(states) - 1  # the state before any update that may be in flight
+            got = t.select("gen=0")
+            count = t.count("gen=0")
+            with lock:
+                hi = len(states)
+                ok = frozenset(got) in set(states[max(lo - 1, 0) : hi])
+                ok = ok and any(len(s) == count for s in states[max(lo - 1, 0) : hi])
+            if not ok:
+                errors.append(f"torn: {len(got)} rows")
+            if len(got) != len(set(got)):
+                errors.append("duplicate ids")
+
+    threads = [threading.Thread(target=writer)]
+    threads += [threading.Thread(target=reader) for _ in range(3)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert not errors, errors[:5]
+    final = states[-1]
+    assert set(t.select("gen=0")) == set(final)
