@@ -14,6 +14,7 @@ same list (checked before timing); the loop uses the compiled ``Selector.matches
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Callable
 from functools import cache
@@ -28,7 +29,8 @@ try:
 except ImportError:  # pragma: no cover - the generator ships with the table benchmarks
     generate_pods = None
 
-SIZES = [1_000, 10_000, 100_000]
+SMOKE = bool(os.environ.get("LABELSELECTOR_BENCH_SMOKE"))
+SIZES = [1_000] if SMOKE else [1_000, 10_000, 100_000]
 
 APPS = [
     "checkout", "cart", "catalog", "search", "payments", "auth", "users", "orders",
@@ -182,7 +184,7 @@ def test_matching(benchmark: pytest.FixtureRequest, impl: str, n: int) -> None:
 
 def test_matching_many_pods_agrees() -> None:
     """Not a timing: the index equals the loop on 200 generated pods (10k selectors)."""
-    items, index = fixture_for(10_000)
+    items, index = fixture_for(1_000 if SMOKE else 10_000)
     pods = list(generate_pods(200, seed=11)) if generate_pods else [the_labels()]
     for labels in pods:
         assert index.matching(labels) == loop(items, labels)

@@ -391,3 +391,12 @@ def test_simplify_is_equivalent_and_idempotent(s: Selector) -> None:
         except SelectorError:
             return  # e.g. negative thresholds or "+5": fine as objects, not as text
         assert again == simp
+
+
+def test_doctests() -> None:
+    import doctest
+    import importlib
+
+    for name in ["labelselector.algebra"]:
+        result = doctest.testmod(importlib.import_module(name))
+        assert result.failed == 0 and result.attempted > 0

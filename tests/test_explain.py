@@ -195,3 +195,12 @@ def test_wired_into_main_cli(capsys: pytest.CaptureFixture[str]) -> None:
 
     assert main(["explain", "-l", "a=b", "--labels", "a=c"]) == 1
     assert 'label a is "c"' in capsys.readouterr().out
+
+
+def test_doctests() -> None:
+    import doctest
+    import importlib
+
+    for name in ["labelselector.explain", "labelselector._cli_explain"]:
+        result = doctest.testmod(importlib.import_module(name))
+        assert result.failed == 0 and result.attempted > 0

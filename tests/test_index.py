@@ -146,3 +146,12 @@ def test_anchor_prefers_rare_values() -> None:
     assert anchors.count("app") >= 9
     index.add("in", "tier in (a,b,c),zone=z")
     assert index._entries["in"].anchor[1] == "zone"
+
+
+def test_doctests() -> None:
+    import doctest
+    import importlib
+
+    for name in ["labelselector.index"]:
+        result = doctest.testmod(importlib.import_module(name))
+        assert result.failed == 0 and result.attempted > 0
