@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from labelselector import Operator, Requirement, Selector, parse
+from labelselector.algebra import witness
 from labelselector.index import SelectorIndex
 
 KEYS = ["x", "y", "z"]
@@ -44,6 +45,22 @@ ops = st.one_of(
 )
 
 
+def near_misses(sel: Selector, noise: dict[str, str]) -> list[dict[str, str]]:
+    """Label sets on the edge of ``sel``: a witness, and the witness with one key
+    removed or changed, each also mixed with other labels (reversed key order too,
+    so that no code path may rely on the order of a label set's keys)."""
+    w = witness(sel)
+    if w is None:
+        return []
+    out = [w]
+    for k in w:
+        out.append({x: v for x, v in w.items() if x != k})
+        out.append({**w, k: "zz"})
+    out += [{**noise, **ls} for ls in out]
+    out += [dict(reversed(list(ls.items()))) for ls in out]
+    return out
+
+
 def loop(reference: dict[int, Selector], order: list[int], labels: dict[str, str]) -> list[int]:
     return [i for i in order if reference[i].matches(labels)]
 
@@ -61,6 +78,7 @@ def test_index_equals_loop(operations: list[tuple], queries: list[dict[str, str]
             if ident not in reference:
                 order.append(ident)
             reference[ident] = sel
+            queries = queries + near_misses(sel, queries[0])
         else:
             _, ident = op
             if ident in reference:
@@ -77,13 +95,16 @@ def test_index_equals_loop(operations: list[tuple], queries: list[dict[str, str]
     for ident in list(reference):
         index.remove(ident)
     assert index.stats() == {
+        "pair": 0,
         "value": 0,
         "key": 0,
         "residual": 0,
         "nothing": 0,
         "value_postings": 0,
         "key_postings": 0,
+        "pair_postings": 0,
     }
+    assert not index._cardinality
     assert not index._kill_key and not index._kill_value and not index._residual
 
 
@@ -139,13 +160,16 @@ def test_replace_keeps_position_and_discard() -> None:
 def test_anchor_prefers_rare_values() -> None:
     index: SelectorIndex[int] = SelectorIndex()
     for i in range(10):
-        index.add(i, f"env=prod,app=app{i}")
-    # after the first, "env=prod" is the busier posting list, so later selectors
-    # anchor on their own app value
-    anchors = [index._entries[i].anchor[1] for i in range(10)]
-    assert anchors.count("app") >= 9
-    index.add("in", "tier in (a,b,c),zone=z")
-    assert index._entries["in"].anchor[1] == "zone"
+        index.add(i, f"app=app{i}")
+    for i in range(10, 20):
+        index.add(i, f"env=prod,app=app{i},team in (t1,t2)")
+    # app has many values in the index, env and team few: app is always one of the pair
+    anchors = [index._entries[i].anchor for i in range(10, 20)]
+    assert all(a[0] == "pair" and a[1][0] == "app" for a in anchors)
+    index.add("in", "tier in (a,b,c),zone=z,!canary")
+    assert index._entries["in"].anchor[:2] == ("pair", ("tier", "zone"))
+    index.add("single", "tier in (a,b,c),zone in (a,b,c,d,e,f)")  # 18 combinations
+    assert index._entries["single"].anchor[:2] == ("value", "tier")
 
 
 def test_doctests() -> None:
@@ -155,3 +179,18 @@ def test_doctests() -> None:
     for name in ["labelselector.index"]:
         result = doctest.testmod(importlib.import_module(name))
         assert result.failed == 0 and result.attempted > 0
+
+
+def test_pair_anchors_both_lookup_directions() -> None:
+    index: SelectorIndex[str] = SelectorIndex()
+    index.add("xy", "x=1,y in (2,3)")
+    index.add("xz", "x=1,z=3")
+    index.add("yz", "y=2,z=3,w")
+    index.add("ab", "a=1,b=2")
+    # 4 key pairs in the index, 1 in the label set: walks the label set's pairs,
+    # whatever the order of its keys
+    assert index.matching({"y": "2", "x": "1"}) == ["xy"]
+    assert index.matching({"x": "1", "y": "3"}) == ["xy"]
+    # 6 pairs in the label set, 4 in the index: walks the index's pairs
+    assert index.matching({"z": "3", "y": "2", "x": "1", "w": ""}) == ["xy", "xz", "yz"]
+    assert index.stats()["pair"] == 4

@@ -5,12 +5,17 @@ object changes, need the ones that match its labels. Looping ``Selector.matches`
 over all of them costs time proportional to the number of selectors;
 :class:`SelectorIndex` only looks at selectors that can match.
 
-How: every selector gets one *anchor*, a requirement that any matching label set must
-satisfy and that can be looked up from the label set alone:
+How: every selector gets one *anchor*, something any matching label set must have
+that can be looked up from the label set alone:
 
-* ``key in (v1,...)`` / ``key=v`` -> posting lists under each ``(key, v)``; the one
-  chosen is the In requirement least likely to be hit: fewest values relative to the
-  number of distinct values its key has in the index (``app=web`` over ``env=prod``);
+* two In requirements on different keys (``app=web,tier in (fe,api)``) -> posting
+  lists under each combination of their values, ``(app, tier) -> (web, fe)`` and
+  ``(web, api)``; a label set looks up its own value pair for each key pair the
+  index holds (or, when the index holds more key pairs, each pair of its own labels);
+* one In requirement (``key in (v1,...)`` / ``key=v``) -> posting lists under each
+  ``(key, v)``. The In requirements chosen are the least likely to be hit: fewest
+  values relative to the number of distinct values their key has in the index
+  (``app=web`` before ``env=prod``);
 * otherwise ``key`` (Exists), ``key>n`` or ``key<n`` -> a posting list under ``key``;
 * selectors with neither (only ``notin``/``!=``/``!key``, or no requirements at
   all) are *residual*: they match unless the label set violates one of their
@@ -18,15 +23,17 @@ satisfy and that can be looked up from the label set alone:
   residual selectors a label would violate, and answers them without evaluating them;
 * ``Selector.nothing()`` is stored but never matches.
 
-``matching(labels)`` collects the selectors anchored under the label set's keys and
-``(key, value)`` pairs (each at most once, since a label set has one value per key),
-keeps those whose compiled ``Selector.matches`` holds, adds the residual selectors
+``matching(labels)`` collects the selectors anchored under what the label set has
+(each at most once, since a label set has one value per key), keeps those whose
+anchor is their only requirement and those whose compiled ``Selector.matches``
+holds, adds the residual selectors
 nothing violated, and returns their ids in insertion order. The answer is exactly
 that of looping ``Selector.matches`` over every selector.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from operator import attrgetter
 from typing import Any, Generic, TypeVar
@@ -52,6 +59,10 @@ class _Entry(Generic[K]):
 
 
 _seq = attrgetter("seq")
+_key = attrgetter("key")
+
+_MAX_PAIR_COMBOS = 16
+"""A pair anchor on ``a in (...)`` and ``b in (...)`` posts every value combination."""
 
 
 class _Posting(Generic[K]):
@@ -103,6 +114,9 @@ class SelectorIndex(Generic[K]):
         # anchored selectors
         self._by_value: dict[str, dict[str, _Posting[K]]] = {}
         self._by_key: dict[str, _Posting[K]] = {}
+        self._by_pair: dict[tuple[str, str], dict[tuple[str, str], _Posting[K]]] = {}
+        # how many In requirements name each (key, value): the keys' cardinalities
+        self._cardinality: dict[str, dict[str, int]] = {}
         # residual selectors, and which labels violate them
         self._residual: dict[int, _Entry[K]] = {}
         self._kill_value: dict[str, dict[str, set[int]]] = {}
@@ -163,6 +177,8 @@ class SelectorIndex(Generic[K]):
         self._entries.clear()
         self._by_value.clear()
         self._by_key.clear()
+        self._by_pair.clear()
+        self._cardinality.clear()
         self._residual.clear()
         self._kill_value.clear()
         self._kill_key.clear()
@@ -171,7 +187,7 @@ class SelectorIndex(Generic[K]):
         # The chance that a label set hits one of the values, were the key's values
         # uniform: len(values) / distinct values of the key seen so far in the index.
         # "app=web" (hundreds of apps) beats "env=prod" (a handful of envs).
-        distinct = len(self._by_value.get(r.key, ())) + 1
+        distinct = len(self._cardinality.get(r.key, ())) + 1
         n = len(r.value_set)
         return (n / distinct, n, r.key)
 
@@ -180,7 +196,16 @@ class SelectorIndex(Generic[K]):
             return ("nothing",)
         ins = [r for r in sel.requirements if r.operator is Operator.IN]
         if ins:
-            best = min(ins, key=self._value_cost)
+            ranked = sorted(ins, key=self._value_cost)
+            best = ranked[0]
+            second = next((r for r in ranked[1:] if r.key != best.key), None)
+            if (
+                second is not None
+                and len(best.value_set) * len(second.value_set) <= _MAX_PAIR_COMBOS
+            ):
+                a, b = sorted((best, second), key=_key)
+                combos = frozenset(itertools.product(a.value_set, b.value_set))
+                return ("pair", (a.key, b.key), combos, len(sel.requirements) == 2)
             return ("value", best.key, best.value_set, len(sel.requirements) == 1)
         keyed = [
             r.key
@@ -197,7 +222,19 @@ class SelectorIndex(Generic[K]):
         anchor = self._choose_anchor(entry.selector)
         entry.anchor = anchor
         kind, seq = anchor[0], entry.seq
-        if kind == "value":
+        for r in entry.selector.requirements:
+            if r.operator is Operator.IN:
+                seen = self._cardinality.setdefault(r.key, {})
+                for v in r.value_set:
+                    seen[v] = seen.get(v, 0) + 1
+        if kind == "pair":
+            pairs = self._by_pair.setdefault(anchor[1], {})
+            for combo in anchor[2]:
+                posting = pairs.get(combo)
+                if posting is None:
+                    posting = pairs[combo] = _Posting()
+                posting.add(entry, anchor[3])
+        elif kind == "value":
             postings = self._by_value.setdefault(anchor[1], {})
             for v in anchor[2]:
                 posting = postings.get(v)
@@ -222,7 +259,26 @@ class SelectorIndex(Generic[K]):
     def _unlink(self, entry: _Entry[K]) -> None:
         anchor, seq = entry.anchor, entry.seq
         kind = anchor[0]
-        if kind == "value":
+        for r in entry.selector.requirements:
+            if r.operator is Operator.IN:
+                seen = self._cardinality[r.key]
+                for v in r.value_set:
+                    if seen[v] == 1:
+                        del seen[v]
+                    else:
+                        seen[v] -= 1
+                if not seen:
+                    del self._cardinality[r.key]
+        if kind == "pair":
+            pairs = self._by_pair[anchor[1]]
+            for combo in anchor[2]:
+                posting = pairs[combo]
+                posting.remove(seq)
+                if not posting:
+                    del pairs[combo]
+            if not pairs:
+                del self._by_pair[anchor[1]]
+        elif kind == "value":
             postings = self._by_value[anchor[1]]
             for v in anchor[2]:
                 posting = postings[v]
@@ -298,6 +354,8 @@ class SelectorIndex(Generic[K]):
                 seqs = kill_key.get(k)
                 if seqs is not None:
                     killed |= seqs
+        if self._by_pair:
+            self._match_pairs(labels, found)
         if self._residual:
             if killed:
                 found.extend(e for s, e in self._residual.items() if s not in killed)
@@ -306,6 +364,39 @@ class SelectorIndex(Generic[K]):
         found.sort(key=_seq)
         return [e.id for e in found]
 
+    def _match_pairs(self, labels: Mapping[str, str], found: list[_Entry[K]]) -> None:
+        by_pair = self._by_pair
+        n = len(labels)
+        if len(by_pair) <= n * (n - 1) // 2:
+            get = labels.get
+            for (k1, k2), postings in by_pair.items():
+                v1 = get(k1)
+                if v1 is None:
+                    continue
+                v2 = get(k2)
+                if v2 is None:
+                    continue
+                posting = postings.get((v1, v2))
+                if posting is not None:
+                    if posting.exact:
+                        found.extend(posting.exact.values())
+                    for e in posting.verify.values():
+                        if e.predicate(labels):
+                            found.append(e)
+            return
+        # more key pairs in the index than in the label set: walk the label set's pairs
+        for (k1, v1), (k2, v2) in itertools.combinations(sorted(labels.items()), 2):
+            group = by_pair.get((k1, k2))
+            if group is None:
+                continue
+            posting = group.get((v1, v2))
+            if posting is not None:
+                if posting.exact:
+                    found.extend(posting.exact.values())
+                for e in posting.verify.values():
+                    if e.predicate(labels):
+                        found.append(e)
+
     def stats(self) -> dict[str, int]:
         """How the selectors are indexed: counts per anchor kind, and posting lists.
 
@@ -313,9 +404,10 @@ class SelectorIndex(Generic[K]):
         Gt, Lt); ``residual``: only absences or no requirements; ``nothing``: nil
         selectors. ``value_postings``/``key_postings``: distinct lists.
         """
-        counts = {"value": 0, "key": 0, "residual": 0, "nothing": 0}
+        counts = {"pair": 0, "value": 0, "key": 0, "residual": 0, "nothing": 0}
         for e in self._entries.values():
             counts[e.anchor[0]] += 1
         counts["value_postings"] = sum(len(p) for p in self._by_value.values())
         counts["key_postings"] = len(self._by_key)
+        counts["pair_postings"] = sum(len(p) for p in self._by_pair.values())
         return counts
