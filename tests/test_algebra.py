@@ -400,3 +400,12 @@ def test_doctests() -> None:
     for name in ["labelselector.algebra"]:
         result = doctest.testmod(importlib.import_module(name))
         assert result.failed == 0 and result.attempted > 0
+
+
+def test_docs_examples_run() -> None:
+    import doctest
+    from pathlib import Path
+
+    doc = Path(__file__).resolve().parent.parent / "docs" / "algebra.md"
+    result = doctest.testfile(str(doc), module_relative=False)
+    assert result.failed == 0 and result.attempted > 20
