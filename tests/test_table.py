@@ -126,9 +126,9 @@ def test_batch_select_and_filter(rows: list[dict[str, str]], sel: Selector) -> N
 def test_select_many_uses_table_and_agrees(monkeypatch: pytest.MonkeyPatch) -> None:
     pods = list(generate_pods(2000, seed=3))
     sels = ["env=prod", "tier in (web,api),!canary", "priority>5", "priority<3", "!priority", ""]
-    sels = sels * 3
+    sels = sels * 4
     expected = [[i for i, p in enumerate(pods) if parse(s).matches(p)] for s in sels]
-    assert select_many(sels, pods) == expected  # 18 selectors x 2000: table path
+    assert select_many(sels, pods) == expected  # 24 selectors x 2000: table path
     monkeypatch.setattr(table_mod, "TABLE_MIN_SELECTORS", 10**9)
     assert select_many(sels, pods) == expected  # loop path
 

@@ -765,8 +765,8 @@ def _block_starts(r0: int, n: int) -> Iterator[int]:
 
 # select_many() indexes the list in a LabelTable when selectors x label sets reaches
 # this many and there are at least TABLE_MIN_SELECTORS selectors: building a table
-# costs about as much as ~10 compiled-predicate passes (docs/benchmarks.md).
-TABLE_MIN_SELECTORS = 12
+# costs about as much as ~20 compiled-predicate passes (docs/benchmarks.md).
+TABLE_MIN_SELECTORS = 24
 TABLE_MIN_WORK = 50_000
 
 

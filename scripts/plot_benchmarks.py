@@ -1,0 +1,126 @@
+"""Plot and tabulate a pytest-benchmark JSON from benchmarks/test_bench_table.py.
+
+Usage::
+
+    .venv/bin/python scripts/plot_benchmarks.py benchmarks/results.json [docs/benchmarks-select.png]
+
+Writes the log-log plot of select time vs N (per-object ``Selector.matches`` loop,
+hand-written lambda loop, and the table's select/count/mask) and prints Markdown
+tables with the ratios, for docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+LINES = {
+    "loop Selector.matches": ("o-", "per-object loop of Selector.matches"),
+    "loop lambda": ("s--", "hand-written lambda loop"),
+    "table select": ("^-", "LabelTable.select (ids)"),
+    "table count": ("v-", "LabelTable.count"),
+    "table mask": ("d:", "LabelTable.mask"),
+}
+
+
+def _fmt(seconds: float) -> str:
+    if seconds >= 1:
+        return f"{seconds:.2f} s"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.2f} ms"
+    if seconds >= 1e-6:
+        return f"{seconds * 1e6:.1f} µs"
+    return f"{seconds * 1e9:.0f} ns"
+
+
+def main(argv: list[str]) -> int:
+    src = Path(argv[1] if len(argv) > 1 else "benchmarks/results.json")
+    out = Path(argv[2] if len(argv) > 2 else "docs/benchmarks-select.png")
+    data = json.loads(src.read_text())
+    benches: list[dict[str, Any]] = data["benchmarks"]
+    mi = data["machine_info"]
+    print(f"Machine: {mi.get('cpu', {}).get('brand_raw', '?')}, {mi.get('cpu', {}).get('count', '?')} cores, "
+          f"{mi['python_implementation']} {mi['python_version']}, {mi['system']} {mi['release']}")  # fmt: skip
+    print(f"Run: {data['datetime']}\n")
+
+    select: dict[str, dict[int, float]] = defaultdict(dict)
+    selected: dict[int, int] = {}
+    for b in benches:
+        info = b["extra_info"]
+        if info.get("case") == "select":
+            select[info["impl"]][info["n"]] = b["stats"]["median"]
+            selected[info["n"]] = info["selected"]
+
+    print("| N | selected | loop Selector.matches | loop lambda | table select | table count | "
+          "table mask | select speed-up | count speed-up |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|")
+    for n in sorted(selected):
+        loop = select["loop Selector.matches"][n]
+        row = [f"{n:,}", f"{selected[n]:,}"]
+        row += [_fmt(select[impl][n]) for impl in LINES]
+        row += [
+            f"{loop / select['table select'][n]:.0f}×",
+            f"{loop / select['table count'][n]:.0f}×",
+        ]
+        print("| " + " | ".join(row) + " |")
+
+    print("\n| case | implementation | median | per object / ratio |")
+    print("|---|---|---|---|")
+    match: dict[str, dict[str, float]] = defaultdict(dict)
+    for b in benches:
+        info = b["extra_info"]
+        case = info.get("case")
+        med = b["stats"]["median"]
+        if case == "match":
+            match[info["shape"]][info["impl"]] = med / info["per"]
+        elif case == "ingest":
+            print(
+                f"| ingest | N={info['n']:,} | {_fmt(med)} | {_fmt(med / info['n'] * 1e6)} per million |"
+            )  # noqa: E501
+        elif case == "updates":
+            print(f"| updates | {info['ops']} ops + 1 count, N={info['n']:,} | {_fmt(med)} | "
+                  f"{_fmt(med / info['ops'])} per op |")  # fmt: skip
+        elif case == "memory":
+            print(f"| memory | table {info['table_bytes'] / 1e6:.1f} MB vs dicts "
+                  f"{info['dicts_bytes'] / 1e6:.1f} MB (N={info['n']:,}) | | {info['ratio']:.3f} |")  # fmt: skip
+        elif case == "parse":
+            print(f"| parse | {info['mode']} | {_fmt(med)} | |")
+        elif case == "select-small":
+            print(
+                f"| select, {info['selected']:,} of N={info['n']:,} | table select | {_fmt(med)} | |"
+            )
+    for shape, impls in match.items():
+        sm, lam = impls["Selector.matches"], impls["lambda"]
+        print(
+            f"| match {shape} | Selector.matches / lambda | {_fmt(sm)} / {_fmt(lam)} | {sm / lam:.2f}× |"
+        )
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 5))
+    for impl, (style, label) in LINES.items():
+        pts = sorted(select[impl].items())
+        if pts:
+            ax.plot([n for n, _ in pts], [t for _, t in pts], style, label=label)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("N (label sets)")
+    ax.set_ylabel("time per query (s, median)")
+    ax.set_title("env=prod,tier in (web,api),!canary over N generated pods")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=110)
+    print(f"\nwrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))
