@@ -62,13 +62,13 @@ def universe(selectors: Sequence[Selector]) -> dict[str, list[str | None]]:
                 ints |= {n for n in (t - 1, t, t + 1) if MIN <= n <= MAX}
         values: list[str | None] = [ABSENT, *sorted(mentioned), "fresh-non-int"]
         for n in sorted(ints):
-            s = str(n)
+            spelling = str(n)
             pad = 0
-            while s in mentioned:
+            while spelling in mentioned:
                 pad += 1
-                s = ("-" if n < 0 else "") + "0" * pad + str(abs(n))
-            assert _int64(s) == n
-            values.append(s)
+                spelling = ("-" if n < 0 else "") + "0" * pad + str(abs(n))
+            assert _int64(spelling) == n
+            values.append(spelling)
         out[key] = values
     return out
 
@@ -255,7 +255,7 @@ POOL = [
 
 
 def _selectors(max_size: int) -> list[Selector]:
-    out = []
+    out: list[Selector] = []
     for n in range(max_size + 1):
         out.extend(Selector(c) for c in itertools.combinations(POOL, n))
     return out

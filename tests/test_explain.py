@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -124,12 +125,12 @@ def run_cli(argv: list[str], stdin: str = "") -> tuple[int, str]:
     _cli_explain.add_parser(sub)
     args = parser.parse_args(argv)
     out = io.StringIO()
-    old = _cli_explain.sys.stdin
-    _cli_explain.sys.stdin = io.StringIO(stdin)
+    old = sys.stdin
+    sys.stdin = io.StringIO(stdin)
     try:
-        code = args.func(args, out)
+        code: int = args.func(args, out)
     finally:
-        _cli_explain.sys.stdin = old
+        sys.stdin = old
     return code, out.getvalue()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -67,7 +69,9 @@ def loop(reference: dict[int, Selector], order: list[int], labels: dict[str, str
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(ops, max_size=40), st.lists(label_sets, min_size=1, max_size=6))
-def test_index_equals_loop(operations: list[tuple], queries: list[dict[str, str]]) -> None:
+def test_index_equals_loop(
+    operations: list[tuple[Any, ...]], queries: list[dict[str, str]]
+) -> None:
     index: SelectorIndex[int] = SelectorIndex()
     reference: dict[int, Selector] = {}
     order: list[int] = []  # insertion order; a replaced id keeps its place
@@ -158,7 +162,7 @@ def test_replace_keeps_position_and_discard() -> None:
 
 
 def test_anchor_prefers_rare_values() -> None:
-    index: SelectorIndex[int] = SelectorIndex()
+    index: SelectorIndex[int | str] = SelectorIndex()
     for i in range(10):
         index.add(i, f"app=app{i}")
     for i in range(10, 20):
