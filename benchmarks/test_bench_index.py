@@ -18,6 +18,7 @@ import os
 import random
 from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 import pytest
 
@@ -169,7 +170,7 @@ def loop(items: list[tuple[str, Selector]], labels: dict[str, str]) -> list[str]
 
 @pytest.mark.parametrize("n", SIZES)
 @pytest.mark.parametrize("impl", ["loop", "index"])
-def test_matching(benchmark: pytest.FixtureRequest, impl: str, n: int) -> None:
+def test_matching(benchmark: Any, impl: str, n: int) -> None:
     items, index = fixture_for(n)
     labels = the_labels()
     expected = loop(items, labels)
