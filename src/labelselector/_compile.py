@@ -24,18 +24,28 @@ def _always(labels: Labels) -> bool:
     return True
 
 
+_INT64_MAX = 2**63 - 1
+
+
 def _gt(value: str | None, threshold: int) -> bool:
     if value is None:
         return False
-    n = _int64(value)
-    return n is not None and n > threshold
+    # Plain ASCII digits are the common case: skip the general int64 parser.
+    if value.isdigit() and value.isascii():
+        n = int(value)
+        return threshold < n <= _INT64_MAX
+    m = _int64(value)
+    return m is not None and m > threshold
 
 
 def _lt(value: str | None, threshold: int) -> bool:
     if value is None:
         return False
-    n = _int64(value)
-    return n is not None and n < threshold
+    if value.isdigit() and value.isascii():
+        n = int(value)
+        return n < threshold and n <= _INT64_MAX
+    m = _int64(value)
+    return m is not None and m < threshold
 
 
 def _term(r: Requirement, consts: dict[str, Any]) -> str:
@@ -45,10 +55,16 @@ def _term(r: Requirement, consts: dict[str, Any]) -> str:
         return f"{key} in l"
     if op is Operator.DOES_NOT_EXIST:
         return f"{key} not in l"
-    if op is Operator.GT:
-        return f"_gt(l.get({key}), {r.threshold})"
-    if op is Operator.LT:
-        return f"_lt(l.get({key}), {r.threshold})"
+    if op in (Operator.GT, Operator.LT):
+        # Inline the common case (plain ASCII digits) as a hand-written check would;
+        # anything else (signs, leading "+", non-integers) goes to the exact parser.
+        t = r.threshold
+        fast = f"{t} < int(v) <= {_INT64_MAX}" if op is Operator.GT else f"int(v) < {t}"
+        slow = "_gt" if op is Operator.GT else "_lt"
+        return (
+            f"((v := l.get({key})) is not None and "
+            f"({fast} if v.isdigit() and v.isascii() else {slow}(v, {t})))"
+        )
     values = r.value_set
     if len(values) == 1:
         (v,) = values
@@ -66,7 +82,7 @@ def compile_selector(selector: Selector) -> Callable[[Labels], bool]:
         return _never
     if not selector.requirements:
         return _always
-    consts: dict[str, Any] = {"_gt": _gt, "_lt": _lt}
+    consts: dict[str, Any] = {"_gt": _gt, "_lt": _lt, "int": int}
     body = " and ".join(_term(r, consts) for r in selector.requirements)
     source = f"lambda l: {body}"
     consts["__builtins__"] = {}
