@@ -7,6 +7,17 @@ tables), and convert them back to strings, dicts and protobuf messages.
 
 from __future__ import annotations
 
+from .algebra import (
+    Equivalence,
+    Implication,
+    Intersection,
+    equivalent,
+    implies,
+    intersects,
+    is_satisfiable,
+    simplify,
+    witness,
+)
 from .api import as_selector, matches, parse
 from .convert import (
     from_label_selector,
@@ -16,7 +27,10 @@ from .convert import (
     to_proto,
 )
 from .errors import FieldError, SelectorError, SelectorSyntaxError, SelectorValidationError
+from .explain import Explanation, RequirementExplanation, explain
+from .index import SelectorIndex
 from .selector import Labels, Operator, Requirement, Selector
+from .table import LabelTable, Mask, filter, select, select_many
 from .validation import (
     validate_label_key,
     validate_label_selector,
@@ -27,6 +41,24 @@ from .validation import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "Equivalence",
+    "Explanation",
+    "Implication",
+    "Intersection",
+    "LabelTable",
+    "Mask",
+    "RequirementExplanation",
+    "SelectorIndex",
+    "equivalent",
+    "explain",
+    "filter",
+    "implies",
+    "intersects",
+    "is_satisfiable",
+    "select",
+    "select_many",
+    "simplify",
+    "witness",
     "FieldError",
     "Labels",
     "Operator",
