@@ -28,8 +28,8 @@ from typing import Any
 import pytest
 
 from labelselector import parse
-from labelselector.api import _parse_cached
 from labelselector._fastparse import fast_parse
+from labelselector.api import _parse_cached
 from labelselector.grammar import parse_with_grammar
 from labelselector.table import LabelTable
 from labelselector.testing import BENCH_SELECTOR, generate_pods, pod_ids
