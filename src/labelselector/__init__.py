@@ -40,6 +40,9 @@ from .validation import (
 
 __version__ = "0.1.0"
 
+# ``labelselector.filter`` is importable but left out of ``__all__``: a star import
+# would otherwise shadow the builtin ``filter`` in the importing module.
+
 __all__ = [
     "Equivalence",
     "Explanation",
@@ -51,7 +54,6 @@ __all__ = [
     "SelectorIndex",
     "equivalent",
     "explain",
-    "filter",
     "implies",
     "intersects",
     "is_satisfiable",
