@@ -9,6 +9,7 @@ pieces and nothing else: :class:`labelselector.LabelTable` for "who selects whom
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from labelselector import (
@@ -45,6 +46,7 @@ __all__ = [
     "new_table",
     "validate_label_key",
     "validate_label_selector",
+    "validate_dns_subdomain",
     "validate_label_value",
     "validate_labels",
 ]
@@ -57,6 +59,22 @@ BACKENDS: dict[str, str] = {
     "algebra": "labelselector.algebra",
     "explain": "labelselector.explain",
 }
+
+
+# The RFC 1123 subdomain message, as the engine words it for a label key's prefix
+# ("prefix part <message>"); node names (``matchFields`` values) use the bare message.
+_SUBDOMAIN_MSG = validate_label_key("A/a")[0].removeprefix("prefix part ")
+_SUBDOMAIN_RE = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+
+
+def validate_dns_subdomain(value: str) -> list[str]:
+    """Kubernetes' ``IsDNS1123Subdomain`` messages (node names); ``[]`` when valid."""
+    errs: list[str] = []
+    if len(value.encode("utf-8", "surrogatepass")) > 253:
+        errs.append("must be no more than 253 bytes")
+    if not _SUBDOMAIN_RE.fullmatch(value):
+        errs.append(_SUBDOMAIN_MSG)
+    return errs
 
 
 def new_table() -> LabelTable:

@@ -431,7 +431,9 @@ class Linter:
         self._satisfiable(obj, path, sel)
         return sel
 
-    def _expression(self, obj: K8sObject, path: Path, expr: Any) -> dict[str, Any] | None:
+    def _expression(
+        self, obj: K8sObject, path: Path, expr: Any, struct: str = "LabelSelectorRequirement"
+    ) -> dict[str, Any] | None:
         if not isinstance(expr, dict):
             self.report(
                 obj, "object-malformed", path,
@@ -458,7 +460,7 @@ class Linter:
             else:
                 self.report(
                     obj, "label-value-not-string", path + (name,),
-                    _not_string(path + (name,), "LabelSelectorRequirement", v),
+                    _not_string(path + (name,), struct, v),
                 )
                 ok = False
         values = expr.get("values")
@@ -476,7 +478,7 @@ class Linter:
                 else:
                     self.report(
                         obj, "label-value-not-string", path + ("values", j),
-                        _not_string(path + ("values",), "LabelSelectorRequirement", v),
+                        _not_string(path + ("values",), struct, v),
                     )
                     ok = False
             out["values"] = clean_values
@@ -506,7 +508,7 @@ class Linter:
     # ------------------------------------------------------------------ NodeSelector
 
     def node_selector(self, obj: K8sObject, path: Path, value: Any) -> None:
-        """Check a ``NodeSelector`` (``nodeSelectorTerms``)."""
+        """Check a required ``NodeSelector`` (``nodeSelectorTerms``)."""
         if value is None:
             return
         if not isinstance(value, dict):
@@ -526,10 +528,11 @@ class Linter:
             self.report(obj, "object-malformed", tpath, f"{api_path(tpath)} must be a list")
             return
         for i, term in enumerate(terms):
-            self.node_selector_term(obj, tpath + (i,), term)
+            self.node_selector_term(obj, tpath + (i,), term, required=True)
 
-    def node_selector_term(self, obj: K8sObject, path: Path, term: Any) -> None:
-        """Check one ``NodeSelectorTerm`` (matchExpressions and matchFields)."""
+    def node_selector_term(self, obj: K8sObject, path: Path, term: Any, required: bool = False) -> None:
+        """Check one ``NodeSelectorTerm`` (matchExpressions and matchFields); ``required``
+        for terms of a required NodeSelector (their values must be label values)."""
         if term is None:
             return
         if not isinstance(term, dict):
@@ -555,7 +558,7 @@ class Linter:
                 valid = False
                 continue
             for j, item in enumerate(items):
-                req = self._node_requirement(obj, path + (fld, j), item, fld == "matchFields")
+                req = self._node_requirement(obj, path + (fld, j), item, fld == "matchFields", required)
                 if req is None:
                     valid = False
                 elif fld == "matchExpressions":
@@ -564,33 +567,63 @@ class Linter:
             self._satisfiable(obj, path, eng.Selector(reqs))
 
     def _node_requirement(
-        self, obj: K8sObject, path: Path, item: Any, field_selector: bool
+        self, obj: K8sObject, path: Path, item: Any, field_selector: bool, required: bool = False
     ) -> eng.Requirement | None:
-        expr = self._expression(obj, path, item)
+        """Check one ``NodeSelectorRequirement`` like the API server does.
+
+        ``matchExpressions`` items follow core ``ValidateNodeSelectorRequirement`` (values
+        of *required* terms must be label values, as on current servers); ``matchFields``
+        items follow ``ValidateNodeFieldSelectorRequirement`` (In/NotIn with exactly one
+        value, key ``metadata.name``, values node names).
+        """
+        expr = self._expression(obj, path, item, "NodeSelectorRequirement")
         if expr is None:
             return None
         p = api_path(path)
         op, key, values = expr["operator"], expr["key"], expr.get("values", [])
         errs: list[eng.FieldError] = []
-        if op in ("In", "NotIn"):
-            if not values:
-                errs.append(eng.FieldError("Required value", f"{p}.values", detail="must be specified when `operator` is 'In' or 'NotIn'"))
-            elif field_selector and len(values) != 1:
-                errs.append(eng.FieldError("Required value", f"{p}.values", detail="must be only one value when `operator` is 'In' or 'NotIn' for node field selector"))
-        elif op in ("Exists", "DoesNotExist"):
-            if values:
-                errs.append(eng.FieldError("Forbidden", f"{p}.values", detail="may not be specified when `operator` is 'Exists' or 'DoesNotExist'"))
-        elif op in ("Gt", "Lt") and not field_selector:
-            if len(values) != 1:
-                errs.append(eng.FieldError("Required value", f"{p}.values", detail="must be specified single value when `operator` is 'Lt' or 'Gt'"))
-        else:
-            errs.append(eng.FieldError("Invalid value", f"{p}.operator", op, "not a valid selector operator"))
         if field_selector:
+            if op in ("In", "NotIn"):
+                if len(values) != 1:
+                    errs.append(eng.FieldError(
+                        "Required value", f"{p}.values",
+                        detail="must be only one value when `operator` is 'In' or 'NotIn' for node field selector",
+                    ))
+            else:
+                errs.append(eng.FieldError("Invalid value", f"{p}.operator", op, "not a valid selector operator"))
             if key != "metadata.name":
                 errs.append(eng.FieldError("Invalid value", f"{p}.key", key, "not a valid field selector key"))
+            else:
+                for j, v in enumerate(values):
+                    for msg in eng.validate_dns_subdomain(v):
+                        errs.append(eng.FieldError("Invalid value", f"{p}.values[{j}]", v, msg))
         else:
+            if op in ("In", "NotIn"):
+                if not values:
+                    errs.append(eng.FieldError(
+                        "Required value", f"{p}.values",
+                        detail="must be specified when `operator` is 'In' or 'NotIn'",
+                    ))
+            elif op in ("Exists", "DoesNotExist"):
+                if values:
+                    errs.append(eng.FieldError(
+                        "Forbidden", f"{p}.values",
+                        detail="may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+                    ))
+            elif op in ("Gt", "Lt"):
+                if len(values) != 1:
+                    errs.append(eng.FieldError(
+                        "Required value", f"{p}.values",
+                        detail="must be specified single value when `operator` is 'Lt' or 'Gt'",
+                    ))
+            else:
+                errs.append(eng.FieldError("Invalid value", f"{p}.operator", op, "not a valid selector operator"))
             for msg in eng.validate_label_key(key):
                 errs.append(eng.FieldError("Invalid value", f"{p}.key", key, msg))
+            if required:
+                for j, v in enumerate(values):
+                    for msg in eng.validate_label_value(v):
+                        errs.append(eng.FieldError("Invalid value", f"{p}.values[{j}]", v, msg))
         for err in errs:
             self._selector_error(obj, err)
         if errs:
@@ -736,19 +769,13 @@ class Linter:
     def _template_match(
         self, obj: K8sObject, sel: eng.Selector, sel_path: Path, tmpl_meta: Path
     ) -> None:
-        labels = obj.get(*tmpl_meta, "labels")
         tmpl = self._template(obj, tmpl_meta, ())
         if eng.is_empty(sel) or sel.matches(tmpl.labels):
             return
-        bad = labels if isinstance(labels, dict) else {}
-        err = eng.FieldError(
-            "Invalid value", api_path(tmpl_meta + ("labels",)), {k: v for k, v in bad.items()},
-            "`selector` does not match template `labels`",
-        )
         why = "; ".join(eng.explain(sel, tmpl.labels))
         self.report(
             obj, "workload-selector-mismatch", sel_path,
-            f"{err} (selector {_show_selector(sel)} vs template labels "
+            f"{_mismatch_error(obj, tmpl_meta)} (selector {_show_selector(sel)} vs template labels "
             f"{_show_labels(tmpl.labels)}: {why})",
         )
 
@@ -758,12 +785,22 @@ class Linter:
         if obj.api_version != "apps/v1" and value is None:
             return  # extensions/v1beta1, apps/v1beta1/2 defaulted the selector
         if value is None:
-            self.report(obj, "workload-selector-missing", ("spec",), "spec.selector: Required value")
+            if obj.kind == "DaemonSet":
+                # DaemonSet validation has no "Required": the nil selector selects
+                # nothing, so the server reports the template mismatch instead.
+                self.report(
+                    obj, "workload-selector-missing", ("spec",),
+                    f"{_mismatch_error(obj, ('spec', 'template', 'metadata'))} (spec.selector is "
+                    "not set: a DaemonSet without a selector selects no pods)",
+                )
+            else:
+                self.report(obj, "workload-selector-missing", ("spec",), "spec.selector: Required value")
             return
         sel = self.label_selector(obj, path, value)
         if isinstance(value, dict) and not value.get("matchLabels") and not value.get("matchExpressions"):
             err = eng.FieldError(
-                "Invalid value", "spec.selector", value, f"empty selector is invalid for {APPS_WORKLOADS[obj.kind]}"
+                "Invalid value", "spec.selector", _go_label_selector(value),
+                f"empty selector is invalid for {APPS_WORKLOADS[obj.kind]}",
             )
             self.report(obj, "workload-selector-empty", path, str(err))
             return
@@ -772,15 +809,55 @@ class Linter:
             self._volatile(obj, path, sel)
 
     def _rc(self, obj: K8sObject) -> None:
+        """ReplicationController: ``ValidateNonEmptySelector`` and ``ValidatePodTemplateSpecForRC``.
+
+        The server does not validate the selector's keys and values by themselves (only the
+        template labels, which must contain every selector pair), and an empty selector is
+        defaulted from the template labels.
+        """
         path: Path = ("spec", "selector")
         value = obj.get(*path)
-        clean = self.label_map(obj, path, value, "ReplicationControllerSpec")
-        if not clean:
-            return  # defaulted from the template labels
-        if value is not None and len(clean) == len(value) and not eng.validate_labels(clean):
+        tmeta: Path = ("spec", "template", "metadata")
+        if value is not None and not isinstance(value, dict):
+            self.label_map(obj, path, value, "ReplicationControllerSpec")
+            return
+        clean: dict[str, str] = {}
+        for k, v in (value or {}).items():
+            if v is None:
+                clean[k] = ""
+            elif isinstance(v, str):
+                clean[k] = v
+            else:
+                self.report(obj, "label-value-not-string", path + (k,),
+                            _not_string(path, "ReplicationControllerSpec", v))
+        if value:
+            self.stats.label_maps += 1
+            self.stats.labels += len(value)
+        if not value:
+            tlabels = obj.get(*tmeta, "labels")
+            if not (isinstance(tlabels, dict) and tlabels) and isinstance(obj.get("spec", "template"), dict):
+                self.report(
+                    obj, "workload-selector-missing", path if obj.has(*path) else ("spec",),
+                    "spec.selector: Required value (the selector is defaulted from the template "
+                    "labels, and they are empty too)",
+                )
+            return
+        if len(clean) != len(value):
+            return
+        tmpl = self._template(obj, tmeta, ())
+        if not eng.validate_labels(clean):
             sel = eng.from_map(clean)
-            self._template_match(obj, sel, path, ("spec", "template", "metadata"))
+            self._template_match(obj, sel, path, tmeta)
             self._volatile(obj, path, sel)
+        elif any(tmpl.labels.get(k) != v for k, v in clean.items()):
+            # Keys/values the engine cannot even parse: the template cannot carry a
+            # matching label without being rejected itself, so this is the mismatch.
+            missing = sorted(k for k, v in clean.items() if tmpl.labels.get(k) != v)
+            self.report(
+                obj, "workload-selector-mismatch", path,
+                f"{_mismatch_error(obj, tmeta)} (selector {_show_labels(clean)} vs template labels "
+                f"{_show_labels(tmpl.labels)}: differs on {', '.join(missing)})",
+            )
 
     def _job(self, obj: K8sObject) -> None:
         path: Path = ("spec", "selector")
@@ -788,8 +865,10 @@ class Linter:
         manual = obj.get("spec", "manualSelector") is True
         sel = self.label_selector(obj, path, value) if value is not None else None
         if not manual:
-            if value is not None:
-                err = eng.FieldError("Invalid value", "spec.selector", value, "`selector` not auto-generated")
+            if value is not None and sel is not None and not _generated_selector_ok(obj, value, sel):
+                err = eng.FieldError(
+                    "Invalid value", "spec.selector", _go_label_selector(value), "`selector` not auto-generated"
+                )
                 self.report(
                     obj, "job-selector-not-generated", path,
                     f"{err} (set spec.manualSelector: true to use your own selector, or remove it)",
@@ -806,7 +885,10 @@ class Linter:
         value = obj.get(*base, "selector")
         if value is not None:
             self.label_selector(obj, base + ("selector",), value)
-            err = eng.FieldError("Invalid value", api_path(base + ("selector",)), value, "`selector` will be auto-generated")
+            err = eng.FieldError(
+                "Invalid value", api_path(base + ("selector",)), _go_label_selector(value),
+                "`selector` will be auto-generated",
+            )
             self.report(obj, "cronjob-selector-set", base + ("selector",), str(err))
         if obj.get(*base, "manualSelector") is True:
             err = eng.FieldError(
@@ -1280,6 +1362,65 @@ class Linter:
                         f"same pods, e.g. pods labelled {_show_labels(witness)}, and their "
                         f"controllers would fight over them{tail}",
                     )
+
+
+_JOB_UID_KEYS = ("batch.kubernetes.io/controller-uid", "controller-uid")
+_JOB_NAME_KEYS = ("batch.kubernetes.io/job-name", "job-name")
+
+
+def _generated_selector_ok(obj: K8sObject, value: Any, sel: eng.Selector) -> bool:
+    """Whether a Job's own selector survives selector generation without ``manualSelector``.
+
+    The server adds ``matchLabels[batch.kubernetes.io/controller-uid] = <uid>`` unless the key
+    is given, then (``validateGeneratedSelector``) requires the selector to match the labels it
+    generates: both controller-uid keys = the uid and both job-name keys = the Job's name. So
+    ``{}`` or ``job-name: <name>`` pass, any other required label fails.
+    """
+    labels = value.get("matchLabels") if isinstance(value, dict) else None
+    if isinstance(labels, dict) and any(k in labels for k in _JOB_UID_KEYS):
+        return False  # a uid written in the manifest cannot be the one the server assigns
+    uid = "00000000-0000-0000-0000-000000000000"
+    expected = {k: uid for k in _JOB_UID_KEYS} | {k: obj.name for k in _JOB_NAME_KEYS}
+    return sel.matches(expected)
+
+
+def _go_label_selector(value: Any) -> Any:
+    """A LabelSelector as the server prints it (Go struct JSON: unknown fields dropped,
+    empty fields omitted, map keys sorted)."""
+    if not isinstance(value, dict):
+        return value
+    out: dict[str, Any] = {}
+    labels = value.get("matchLabels")
+    if isinstance(labels, dict) and labels:
+        out["matchLabels"] = {str(k): "" if v is None else v for k, v in sorted(labels.items())}
+    exprs = value.get("matchExpressions")
+    if isinstance(exprs, list) and exprs:
+        items: list[Any] = []
+        for e in exprs:
+            if isinstance(e, dict):
+                item: dict[str, Any] = {"key": e.get("key") or "", "operator": e.get("operator") or ""}
+                if e.get("values"):
+                    item["values"] = e["values"]
+                items.append(item)
+            else:
+                items.append(e)
+        out["matchExpressions"] = items
+    return out
+
+
+def _go_labels(value: Any) -> dict[str, Any] | None:
+    """Template labels as the server prints them: ``null`` when absent, keys sorted."""
+    if not isinstance(value, dict):
+        return None
+    return {str(k): "" if v is None else v for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+
+
+def _mismatch_error(obj: K8sObject, tmpl_meta: Path) -> eng.FieldError:
+    """The server's ``selector does not match template labels`` error for a template."""
+    return eng.FieldError(
+        "Invalid value", api_path(tmpl_meta + ("labels",)), _go_labels(obj.get(*tmpl_meta, "labels")),
+        "`selector` does not match template `labels`",
+    )
 
 
 def _present_keys(sel: eng.Selector) -> set[str]:
