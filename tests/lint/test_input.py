@@ -11,6 +11,7 @@ import pytest
 
 from labelselector.lint import lint, main
 from labelselector.lint.loader import Limits, parse_stream
+from labelselector.lint.model import Span
 
 BAD_LABEL = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n  labels:\n    -x: y\n"
 
@@ -146,3 +147,58 @@ def test_kind_list_items_are_objects(tmp_path: Path) -> None:
     (f,) = lint([str(tmp_path)]).findings
     assert (f.span.line, f.kind, f.name) == (8, "ConfigMap", "a")
     assert f.field_path == "metadata.labels.-x"
+
+
+def test_libyaml_parser_is_used_when_pyyaml_has_it() -> None:
+    # ``yaml.CParser`` does not exist; the loader must find libyaml's parser itself, or it
+    # silently falls back to the pure-Python scanner (several times slower).
+    import yaml
+
+    from labelselector.lint import loader
+
+    assert loader.LIBYAML is bool(getattr(yaml, "__with_libyaml__", False))
+
+
+def test_merge_keys_anchors_and_positions() -> None:
+    text = (
+        "base: &b {app: web, tier: fe}\n"
+        "labels:\n"
+        "  <<: *b\n"
+        "  tier: be\n"
+        "list: [*b, x]\n"
+        "multi:\n"
+        "  <<: [{a: '1'}, {a: '2', c: \"3\"}]\n"
+        "scalar: &s yes\n"
+        "again: *s\n"
+    )
+    (doc,), problems = parse_stream(text, "f")
+    assert problems == []
+    assert doc.value == {
+        "base": {"app": "web", "tier": "fe"},
+        "labels": {"tier": "be", "app": "web"},
+        "list": [{"app": "web", "tier": "fe"}, "x"],
+        "multi": {"a": "1", "c": "3"},
+        "scalar": True,
+        "again": True,
+    }
+    assert doc.locate(("labels", "tier")) == Span(4, 9, 4, 11)
+    assert doc.locate(("labels", "tier"), key=True) == Span(4, 3, 4, 7)
+    assert doc.locate(("list", 1)) == Span(5, 12, 5, 13)
+    assert doc.locate(("list", 0)) == Span(5, 8, 5, 10)  # the alias itself
+    assert doc.locate(("again",)) == Span(9, 8, 9, 10)
+
+
+def test_scalar_types_follow_the_kubernetes_decoder() -> None:
+    text = "a: true\nb: 'true'\nc: 1.0\nd: 010\ne: ~\nf: 2024-01-01\ng: on\nh: \"\"\ni: 0x1F\n"
+    (doc,), _ = parse_stream(text, "f")
+    assert doc.value == {
+        "a": True, "b": "true", "c": 1.0, "d": 8, "e": None, "f": "2024-01-01",
+        "g": True, "h": "", "i": 31,
+    }
+
+
+def test_libyaml_nesting_limit_is_a_yaml_limit_finding() -> None:
+    text = "".join(" " * i + "a:\n" for i in range(1500)) + "---\nb: 1\n"
+    docs, problems = parse_stream(text, "f", Limits(max_depth=5000))
+    assert [p.check for p in problems] == ["yaml-limit"]
+    assert [d.value for d in docs] == [{"b": 1}]

@@ -23,11 +23,16 @@ from typing import Any, BinaryIO
 
 import yaml
 
-from .model import FILE_START, Document, Path, Severity, Span
+from .model import FILE_START, Document, Path, RawSpan, Severity, Span
 
 try:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import CParser as _Parser  # type: ignore[attr-defined,unused-ignore]
+    # libyaml's parser. ``yaml.CParser`` does not exist (``yaml.cyaml`` exports only the
+    # C loaders/dumpers), so it is imported from the extension module itself.
+    from yaml._yaml import CParser as _Parser  # type: ignore[import-not-found,unused-ignore]
+
+    LIBYAML = True
 except ImportError:  # pragma: no cover
+    LIBYAML = False
     from yaml.parser import Parser as _PyParser
     from yaml.reader import Reader
     from yaml.scanner import Scanner
@@ -43,6 +48,8 @@ except ImportError:  # pragma: no cover
 DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024
 DEFAULT_MAX_DEPTH = 1000
 DEFAULT_MAX_NODES = 2_000_000
+#: libyaml refuses nesting deeper than this itself ("exceeded maximum nesting depth").
+LIBYAML_MAX_DEPTH = 1000
 
 EXTENSIONS = (".yaml", ".yml", ".json")
 STDIN = "<stdin>"
@@ -137,186 +144,263 @@ def _span(start: Any, end: Any, line0: int) -> Span:
 
 
 class _Frame:
-    __slots__ = ("container", "path", "key", "key_span", "anchor", "start", "nodes")
+    __slots__ = ("container", "path", "key", "key_span", "anchor", "start", "nodes", "is_map")
 
-    def __init__(self, container: Any, path: Path, anchor: str | None, start: Any) -> None:
+    def __init__(self, container: Any, path: Path, anchor: str | None, start: Any, is_map: bool) -> None:
         self.container = container
         self.path = path
         self.key: Any = _NOKEY
-        self.key_span: Span | None = None
+        self.key_span: RawSpan | None = None
         self.anchor = anchor
         self.start = start
         self.nodes = 1
+        self.is_map = is_map
 
 
 _NOKEY = object()
 _MERGE = object()
+_MISS = object()
+
+#: Typed value of each plain (unquoted, untagged) scalar text seen: most texts repeat
+#: (``name``, ``app``, ``true``, ``80``), and resolving one runs PyYAML's regexes.
+_PLAIN: dict[str, Any] = {}
+_PLAIN_MAX = 100_000
+
+
+def _plain(text: str) -> Any:
+    value = _PLAIN.get(text, _MISS)
+    if value is _MISS:
+        value = _scalar(None, text, (True, False))
+        if len(_PLAIN) >= _PLAIN_MAX:
+            _PLAIN.clear()
+        _PLAIN[text] = value
+    return value
 
 
 class _Builder:
-    """Turns parser events into documents, one at a time, without recursion."""
+    """Where :func:`_build_documents` starts (file, first line) and what it collects
+    besides documents (duplicate keys)."""
 
     def __init__(self, file: str, line0: int, limits: Limits) -> None:
         self.file = file
         self.line0 = line0
         self.limits = limits
-        self.stack: list[_Frame] = []
-        self.anchors: dict[str, tuple[Any, int]] = {}
-        self.open_anchors: set[str] = set()
-        self.total = 0
-        self.root: Any = None
-        self.duplicates: list[tuple[Path, Span]] = []
-        self.doc = Document(file, 0, None, FILE_START)
-
-    def start(self, doc: Document) -> None:
-        self.doc = doc
-        self.stack.clear()
-        self.anchors.clear()
-        self.open_anchors.clear()
-        self.total = 0
-        self.root = None
+        self.duplicates: list[tuple[Path, RawSpan]] = []
 
     def span(self, start: Any, end: Any) -> Span:
         return _span(start, end, self.line0)
 
-    def _count(self, n: int, mark: Any, what: str) -> None:
-        self.total += n
-        if self.total > self.limits.max_nodes:
-            raise _DocError(
-                "yaml-limit",
-                f"{what} more than {self.limits.max_nodes} nodes; document skipped",
-                mark,
-            )
 
-    def feed(self, event: Any) -> None:
-        """Apply one node event to the value being built."""
-        stack = self.stack
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            if len(stack) >= self.limits.max_depth:
-                raise _DocError(
-                    "yaml-limit",
-                    f"nesting deeper than {self.limits.max_depth} levels; document skipped",
-                    event.start_mark,
-                )
-            self._count(1, event.start_mark, "document has")
-            container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
-            frame = _Frame(container, self._child_path(), event.anchor, event.start_mark)
-            if event.anchor:
-                self.open_anchors.add(event.anchor)
-            stack.append(frame)
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            frame = stack.pop()
-            self.doc.values[frame.path] = self.span(frame.start, event.end_mark)
-            if frame.anchor:
-                self.open_anchors.discard(frame.anchor)
-                self.anchors[frame.anchor] = (frame.container, frame.nodes)
-            if stack:
-                stack[-1].nodes += frame.nodes
-            self._attach(frame.container, frame.start, event.end_mark)
-        elif isinstance(event, yaml.AliasEvent):
-            name = event.anchor
-            if name in self.open_anchors:
-                raise _DocError(
-                    "yaml-limit", f"recursive alias *{name}; document skipped", event.start_mark
-                )
-            if name not in self.anchors:
-                raise _DocError("yaml-syntax", f"found undefined alias *{name}", event.start_mark)
-            target, nodes = self.anchors[name]
-            self._count(nodes, event.start_mark, "aliases expand to")
-            if stack:
-                stack[-1].nodes += nodes
-            self._attach(target, event.start_mark, event.end_mark)
-        elif isinstance(event, yaml.ScalarEvent):
-            self._count(1, event.start_mark, "document has")
-            tag = event.tag
-            is_key = bool(stack) and isinstance(stack[-1].container, dict) and (
-                stack[-1].key is _NOKEY
-            )
-            value: Any
-            if is_key and (tag is None or tag == "!") and event.implicit[0] and event.value == "<<":
-                value = _MERGE
-            else:
-                value = _scalar(tag, event.value, event.implicit)
-            if event.anchor:
-                self.anchors[event.anchor] = (value, 1)
-            if stack:
-                stack[-1].nodes += 1
-            self._attach(value, event.start_mark, event.end_mark)
-
-    def _child_path(self) -> Path:
-        if not self.stack:
-            return ()
-        top = self.stack[-1]
-        if isinstance(top.container, list):
-            return top.path + (len(top.container),)
-        if top.key is _MERGE or top.key is _NOKEY:
-            return top.path
-        return top.path + (top.key,)
-
-    def _attach(self, value: Any, start: Any, end: Any) -> None:
-        """Put a finished value into its parent (or make it the document root)."""
-        span = self.span(start, end)
-        doc = self.doc
-        if not self.stack:
-            doc.values[()] = span
-            self.root = value
-            return
-        top = self.stack[-1]
-        if isinstance(top.container, list):
-            doc.values.setdefault(top.path + (len(top.container),), span)
-            top.container.append(value)
-            return
-        if top.key is _NOKEY:  # this value is a key
-            if value is _MERGE:
-                top.key = _MERGE
-            else:
-                top.key = _key_text("<complex key>" if isinstance(value, (dict, list)) else value)
-                top.key_span = span
-            return
-        key = top.key
-        top.key = _NOKEY
-        if key is _MERGE:
-            for src in value if isinstance(value, list) else [value]:
-                if isinstance(src, dict):
-                    for k, v in src.items():
-                        top.container.setdefault(k, v)
-            return
-        path = top.path + (key,)
-        if key in top.container and path in doc.keys and top.key_span is not None:
-            self.duplicates.append((path, top.key_span))
-        top.container[key] = value
-        if top.key_span is not None:
-            doc.keys[path] = top.key_span
-        doc.values[path] = span
+_ScalarEvent = yaml.ScalarEvent
+_AliasEvent = yaml.AliasEvent
+_MappingStartEvent = yaml.MappingStartEvent
+_MappingEndEvent = yaml.MappingEndEvent
+_SequenceStartEvent = yaml.SequenceStartEvent
+_SequenceEndEvent = yaml.SequenceEndEvent
+_DocumentStartEvent = yaml.DocumentStartEvent
+_DocumentEndEvent = yaml.DocumentEndEvent
 
 
 def _build_documents(
     text: str, builder: _Builder, first_index: int
 ) -> Iterator[Document | _DocError | yaml.YAMLError]:
-    """Build documents from ``text``. Stops at the first document over a limit (yielding
-    a ``_DocError``) or at the first syntax error (yielding the ``YAMLError``): the
-    caller restarts after it, so no more time is spent on a hostile document."""
-    parser = _Parser(text)
+    """Build documents from ``text`` in one pass over libyaml's events, without recursion.
+
+    Values and spans are built together; per event there is one dispatch on the event's
+    class and no helper call on the common path (a plain scalar in a mapping). Stops at
+    the first document over a limit (yielding a ``_DocError``) or at the first syntax
+    error (yielding the ``YAMLError``): the caller restarts after it, so no more time is
+    spent on a hostile document.
+    """
+    get_event = _Parser(text).get_event
+    file = builder.file
+    lbase = builder.line0 + 1
+    max_depth = builder.limits.max_depth
+    max_nodes = builder.limits.max_nodes
+    duplicates = builder.duplicates
     index = first_index
-    in_doc = False
+    stack: list[_Frame] = []
+    anchors: dict[str, tuple[Any, int]] = {}
+    open_anchors: set[str] = set()
+    total = 0
+    root: Any = None
+    doc: Document | None = None
+    values: dict[Path, RawSpan] = {}
+    keys: dict[Path, RawSpan] = {}
+
+    def attach(top: _Frame, value: Any, span: RawSpan) -> None:
+        """Put a finished container or alias target into the open container ``top``."""
+        container = top.container
+        if not top.is_map:
+            values.setdefault(top.path + (len(container),), span)
+            container.append(value)
+            return
+        key = top.key
+        if key is _NOKEY:  # this value is a key
+            top.key = _key_text("<complex key>" if isinstance(value, (dict, list)) else value)
+            top.key_span = span
+            return
+        top.key = _NOKEY
+        if key is _MERGE:
+            for src in value if isinstance(value, list) else [value]:
+                if isinstance(src, dict):
+                    for k, v in src.items():
+                        container.setdefault(k, v)
+            return
+        path = top.path + (key,)
+        if key in container and path in keys and top.key_span is not None:
+            duplicates.append((path, top.key_span))
+        container[key] = value
+        if top.key_span is not None:
+            keys[path] = top.key_span
+        values[path] = span
+
     try:
         while True:
-            event = parser.get_event()
+            event: Any = get_event()
             if event is None:
                 return
-            if isinstance(event, yaml.DocumentStartEvent):
-                builder.start(
-                    Document(builder.file, index, None, builder.span(event.start_mark, event.end_mark))
-                )
+            cls = event.__class__
+            if cls is _ScalarEvent:
+                total += 1
+                if total > max_nodes:
+                    raise _DocError(
+                        "yaml-limit", f"document has more than {max_nodes} nodes; document skipped",
+                        event.start_mark,
+                    )
+                sm, em = event.start_mark, event.end_mark
+                span = (sm.line + lbase, sm.column + 1, em.line + lbase, em.column + 1)
+                tag = event.tag
+                raw = event.value
+                if tag is None:
+                    value = _plain(raw) if event.implicit[0] else raw
+                else:
+                    value = _scalar(tag, raw, event.implicit)
+                if not stack:
+                    if doc is not None:
+                        values[()] = span
+                        root = value
+                    continue
+                top = stack[-1]
+                top.nodes += 1
+                if top.is_map:
+                    key = top.key
+                    if key is _NOKEY:  # a key
+                        if raw == "<<" and (tag is None or tag == "!") and event.implicit[0]:
+                            value = _MERGE
+                            top.key = _MERGE
+                        else:
+                            top.key = value if value.__class__ is str else _key_text(value)
+                            top.key_span = span
+                        if event.anchor:
+                            anchors[event.anchor] = (value, 1)
+                        continue
+                    if event.anchor:
+                        anchors[event.anchor] = (value, 1)
+                    top.key = _NOKEY
+                    if key is _MERGE:
+                        continue  # merging a scalar: nothing to merge
+                    container = top.container
+                    path = top.path + (key,)
+                    key_span = top.key_span
+                    if key in container and path in keys and key_span is not None:
+                        duplicates.append((path, key_span))
+                    container[key] = value
+                    if key_span is not None:
+                        keys[path] = key_span
+                    values[path] = span
+                else:
+                    if event.anchor:
+                        anchors[event.anchor] = (value, 1)
+                    values[top.path + (len(top.container),)] = span
+                    top.container.append(value)
+            elif cls is _MappingStartEvent or cls is _SequenceStartEvent:
+                if doc is None:
+                    continue
+                if len(stack) >= max_depth:
+                    raise _DocError(
+                        "yaml-limit", f"nesting deeper than {max_depth} levels; document skipped",
+                        event.start_mark,
+                    )
+                total += 1
+                if total > max_nodes:
+                    raise _DocError(
+                        "yaml-limit", f"document has more than {max_nodes} nodes; document skipped",
+                        event.start_mark,
+                    )
+                if stack:
+                    top = stack[-1]
+                    if not top.is_map:
+                        path = top.path + (len(top.container),)
+                    elif top.key is _MERGE or top.key is _NOKEY:
+                        path = top.path
+                    else:
+                        path = top.path + (top.key,)
+                else:
+                    path = ()
+                is_map = cls is _MappingStartEvent
+                anchor = event.anchor
+                if anchor:
+                    open_anchors.add(anchor)
+                stack.append(_Frame({} if is_map else [], path, anchor, event.start_mark, is_map))
+            elif cls is _MappingEndEvent or cls is _SequenceEndEvent:
+                frame = stack.pop()
+                sm, em = frame.start, event.end_mark
+                span = (sm.line + lbase, sm.column + 1, em.line + lbase, em.column + 1)
+                values[frame.path] = span
+                if frame.anchor:
+                    open_anchors.discard(frame.anchor)
+                    anchors[frame.anchor] = (frame.container, frame.nodes)
+                if stack:
+                    top = stack[-1]
+                    top.nodes += frame.nodes
+                    attach(top, frame.container, span)
+                else:
+                    root = frame.container
+            elif cls is _AliasEvent:
+                if doc is None:
+                    continue
+                name = event.anchor
+                if name in open_anchors:
+                    raise _DocError(
+                        "yaml-limit", f"recursive alias *{name}; document skipped", event.start_mark
+                    )
+                if name not in anchors:
+                    raise _DocError("yaml-syntax", f"found undefined alias *{name}", event.start_mark)
+                target, nodes = anchors[name]
+                total += nodes
+                if total > max_nodes:
+                    raise _DocError(
+                        "yaml-limit", f"aliases expand to more than {max_nodes} nodes; document skipped",
+                        event.start_mark,
+                    )
+                sm, em = event.start_mark, event.end_mark
+                span = (sm.line + lbase, sm.column + 1, em.line + lbase, em.column + 1)
+                if stack:
+                    top = stack[-1]
+                    top.nodes += nodes
+                    if top.is_map and top.key is _NOKEY and target is _MERGE:
+                        top.key = _MERGE
+                    else:
+                        attach(top, target, span)
+                else:
+                    values[()] = span
+                    root = target
+            elif cls is _DocumentStartEvent:
+                values = {}
+                keys = {}
+                doc = Document(file, index, None, builder.span(event.start_mark, event.end_mark), values, keys)
                 index += 1
-                in_doc = True
-            elif isinstance(event, yaml.DocumentEndEvent):
-                if in_doc:
-                    builder.doc.value = builder.root
-                    yield builder.doc
-                in_doc = False
-            elif in_doc and not isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent)):
-                builder.feed(event)
+                stack.clear()
+                anchors.clear()
+                open_anchors.clear()
+                total = 0
+                root = None
+            elif cls is _DocumentEndEvent:
+                if doc is not None:
+                    doc.value = root
+                    yield doc
+                doc = None
     except _DocError as err:
         yield err
     except yaml.YAMLError as err:
@@ -397,7 +481,7 @@ def parse_stream(original: str, file: str, limits: Limits | None = None) -> tupl
     offsets: list[int] | None = None
     markers: list[int] | None = None
     line0 = 0
-    duplicates: list[tuple[Path, Span]] = []
+    duplicates: list[tuple[Path, RawSpan]] = []
     text, deep = _blank_deep_flow(original, limits.max_depth)
     for offset in deep:
         line = original.count("\n", 0, offset) + 1
@@ -427,12 +511,22 @@ def parse_stream(original: str, file: str, limits: Limits | None = None) -> tupl
                     span = _span(mark, mark, line0)
                 else:
                     span = Span(line0 + 1, 1, line0 + 1, 1)
-                problems.append(
-                    LoadProblem(
-                        "yaml-syntax", Severity.ERROR, file, span,
-                        f"invalid YAML: {_yaml_message(item)}; document skipped",
+                if "exceeded maximum nesting depth" in str(getattr(item, "problem", "")):
+                    # libyaml's own bound (1000 levels), hit before ours.
+                    problems.append(
+                        LoadProblem(
+                            "yaml-limit", Severity.ERROR, file, span,
+                            f"nesting deeper than {min(limits.max_depth, LIBYAML_MAX_DEPTH)} levels; "
+                            "document skipped",
+                        )
                     )
-                )
+                else:
+                    problems.append(
+                        LoadProblem(
+                            "yaml-syntax", Severity.ERROR, file, span,
+                            f"invalid YAML: {_yaml_message(item)}; document skipped",
+                        )
+                    )
                 failed_line = span.line - 1
         duplicates.extend(builder.duplicates)
         if failed_line is None:
@@ -448,10 +542,10 @@ def parse_stream(original: str, file: str, limits: Limits | None = None) -> tupl
         assert offsets is not None
         line0 = nxt[0]
         rest = text[offsets[line0] :]
-    for path, span in duplicates:
+    for path, raw in duplicates:
         problems.append(
             LoadProblem(
-                "yaml-duplicate-key", Severity.WARNING, file, span,
+                "yaml-duplicate-key", Severity.WARNING, file, Span(*raw),
                 f"duplicate mapping key {path[-1]!r} at {_path_text(path)}: "
                 "the last value wins, the earlier one is silently lost",
             )
@@ -487,7 +581,8 @@ def _attach_helm_sources(text: str, docs: list[Document]) -> None:
         return
     markers = [line + 1 for line in _marker_lines(text)]
     for doc in docs:
-        content = doc.values.get((), doc.start).line
+        root = doc.values.get(())
+        content = root[0] if root is not None else doc.start.line
         opened = max((m for m in markers if m <= content), default=1)
         found = [src for line, src in sources if opened <= line < content]
         doc.helm_source = found[-1] if found else None

@@ -43,12 +43,16 @@ class Span:
 #: Where the start of a file is.
 FILE_START = Span(1, 1, 1, 1)
 
+#: A span as the loader stores it, one per node: ``(line, col, end_line, end_col)``,
+#: 1-based (a plain tuple is several times cheaper to build than a :class:`Span`).
+RawSpan = tuple[int, int, int, int]
+
 
 @dataclass
 class Document:
     """One YAML document of an input file, with plain Python values and node positions.
 
-    ``values`` maps a path to the span of the value node at that path and ``keys``
+    ``values`` maps a path to the (raw) span of the value node at that path and ``keys``
     maps a path to the span of the mapping key that introduced it.
     """
 
@@ -56,8 +60,8 @@ class Document:
     index: int
     value: Any
     start: Span
-    values: dict[Path, Span] = field(default_factory=dict)
-    keys: dict[Path, Span] = field(default_factory=dict)
+    values: dict[Path, RawSpan] = field(default_factory=dict)
+    keys: dict[Path, RawSpan] = field(default_factory=dict)
     #: ``helm template`` origin from the ``# Source:`` comment before the document.
     helm_source: str | None = None
 
@@ -66,9 +70,9 @@ class Document:
         p = path
         while True:
             if key and p in self.keys:
-                return self.keys[p]
+                return Span(*self.keys[p])
             if p in self.values:
-                return self.values[p]
+                return Span(*self.values[p])
             if not p:
                 return self.start
             p = p[:-1]
