@@ -17,12 +17,15 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from labelselector.table import CACHE_MIN_ROWS
+
 LINES = {
     "loop Selector.matches": ("o-", "per-object loop of Selector.matches"),
     "loop lambda": ("s--", "hand-written lambda loop"),
     "table select": ("^-", "LabelTable.select (ids)"),
     "table count": ("v-", "LabelTable.count"),
     "table mask": ("d:", "LabelTable.mask"),
+    "table select cached": ("x-.", f"LabelTable.select, repeated (cached; N ≥ {CACHE_MIN_ROWS:,})"),
 }
 
 
@@ -55,15 +58,18 @@ def main(argv: list[str]) -> int:
             selected[info["n"]] = info["selected"]
 
     print("| N | selected | loop Selector.matches | loop lambda | table select | table count | "
-          "table mask | select speed-up | count speed-up |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|---|")
+          "table mask | table select, cached repeat | select speed-up | count speed-up | "
+          "cached select speed-up |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for n in sorted(selected):
         loop = select["loop Selector.matches"][n]
         row = [f"{n:,}", f"{selected[n]:,}"]
-        row += [_fmt(select[impl][n]) for impl in LINES]
+        row += [_fmt(select[impl][n]) if n in select[impl] else "–" for impl in LINES]
+        if n < CACHE_MIN_ROWS:
+            row[-1] += " (no cache)"
         row += [
-            f"{loop / select['table select'][n]:.0f}×",
-            f"{loop / select['table count'][n]:.0f}×",
+            f"{loop / select[impl][n]:.0f}×" if n in select[impl] else "–"
+            for impl in ("table select", "table count", "table select cached")
         ]
         print("| " + " | ".join(row) + " |")
 
@@ -106,6 +112,8 @@ def main(argv: list[str]) -> int:
     fig, ax = plt.subplots(figsize=(7, 5))
     for impl, (style, label) in LINES.items():
         pts = sorted(select[impl].items())
+        if impl == "table select cached":  # smaller tables keep no cache: same as select
+            pts = [(n, t) for n, t in pts if n >= CACHE_MIN_ROWS]
         if pts:
             ax.plot([n for n, _ in pts], [t for _, t in pts], style, label=label)
     ax.set_xscale("log")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 import threading
+from types import MappingProxyType
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -10,7 +12,7 @@ from hypothesis import strategies as st
 
 from labelselector import Operator, Requirement, Selector, parse
 from labelselector import table as table_mod
-from labelselector._bitset import from_rows, pick, positions
+from labelselector._bitset import from_rows, pick, positions, split_column
 from labelselector.table import LabelTable, Mask, filter, select, select_many
 from labelselector.testing import BENCH_SELECTOR, KEYS, generate_pods, pod_ids
 
@@ -72,7 +74,10 @@ def apply(table: LabelTable, model: dict[int, dict[str, str]], op: tuple) -> Non
 
 def check(table: LabelTable, model: dict[int, dict[str, str]], sel: Selector) -> None:
     expected = [i for i, labels in model.items() if sel.matches(labels)]
-    assert table.select(sel) == expected
+    got = table.select(sel)
+    assert got == expected
+    got.append("caller's own list")  # must not leak into a cached answer
+    assert table.select(sel) == expected  # a repeat: served from the cache when enabled
     assert table.count(sel) == len(expected)
     mask = table.mask(sel)
     assert mask.ids() == expected and len(mask) == len(expected)
@@ -83,14 +88,14 @@ def check(table: LabelTable, model: dict[int, dict[str, str]], sel: Selector) ->
 def tuning(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run under the default thresholds and under ones that force the other code paths."""
     if request.param == "sparse":  # every value set stays an array of rows; bulk path always
+        monkeypatch.setattr(table_mod, "CACHE_MIN_ROWS", 0)  # and select() caches results
         monkeypatch.setattr(table_mod, "SPARSE_RATIO", 1)
         monkeypatch.setattr(table_mod, "BULK_MIN", 1)
-        monkeypatch.setattr(table_mod, "FIND_RATIO", 1)
         monkeypatch.setattr(table_mod, "BLOCK", 3)
     elif request.param == "eager":  # pending changes applied at once; frequent compaction
+        monkeypatch.setattr(table_mod, "CACHE_MIN_ROWS", 0)
         monkeypatch.setattr(table_mod, "PENDING_MAX", 0)
         monkeypatch.setattr(table_mod, "COMPACT_MIN", 0)
-        monkeypatch.setattr(table_mod, "FIND_RATIO", 10**9)
     return str(request.param)
 
 
@@ -245,7 +250,121 @@ def test_bitset_helpers() -> None:
     assert pick(dense, list(range(200))) == list(range(200))
 
 
-def test_concurrent_readers_never_see_torn_state() -> None:
+def test_split_column_matches_a_loop() -> None:
+    rng = random.Random(5)
+    for _ in range(200):
+        codes = rng.sample(range(1, 256), rng.randint(1, 40))
+        column = bytes(rng.choice([*codes, 0]) for _ in range(rng.randint(0, 300)))
+        extra = rng.sample(range(1, 256), 3)  # codes without rows are allowed
+        present, by_code = split_column(column, [0, *codes, *extra])
+        assert present == from_rows([i for i, c in enumerate(column) if c])
+        for c in {*codes, *extra}:
+            assert by_code[c] == from_rows([i for i, b in enumerate(column) if b == c])
+
+
+def test_bulk_ingest_edge_cases() -> None:
+    # more than 255 new values in one batch: the 1-byte coding overflows and retries wider
+    t = LabelTable((i, {"v": str(i % 300), "w": "x"}) for i in range(1000))
+    assert t.select("v=299") == [299, 599, 899] and t.count("w=x") == 1000
+    t.extend((i, {"v": str(i)}) for i in range(1000, 1100))  # bulk onto existing wide key
+    assert t.select("v in (1050,5)") == [5, 305, 605, 905, 1050]
+    # non-dict mappings take the generic path; None is not a label value
+    t2 = LabelTable((i, MappingProxyType({"k": "a" if i % 2 else "b"})) for i in range(100))
+    assert t2.count("k=a") == 50
+    with pytest.raises(TypeError):
+        LabelTable((i, {"k": None if i == 99 else "a"}) for i in range(100))  # type: ignore[dict-item]
+    with pytest.raises(TypeError):
+        LabelTable((i, {"k": ["a"]}) for i in range(100))  # type: ignore[dict-item]
+    # a rare key (sparse rows) next to a dense one, added in two batches
+    t3 = LabelTable((i, {"a": "1", **({"r": "x"} if i % 500 == 0 else {})}) for i in range(5000))
+    t3.extend((i, {"r": "x"}) for i in range(5000, 5100))
+    assert t3.select("r") == [*range(0, 5000, 500), *range(5000, 5100)]
+    assert t3.count("!r") == 4990 and t3.count("r,a") == 10
+
+
+@pytest.mark.parametrize(
+    "update",
+    ["add-new", "replace", "remove", "discard", "extend", "extend-replace", "compact", "bad"],
+)
+def test_select_cache_is_forgotten_on_every_update(update: str) -> None:
+    n = table_mod.CACHE_MIN_ROWS
+    t = LabelTable((i, {"k": "a" if i % 2 else "b"}) for i in range(n))
+    first = t.select("k=a")
+    assert t.select("k=a") == first and t._cache  # remembered
+    if update == "add-new":
+        t.add(n, {"k": "a"})
+        expected = [*first, n]
+    elif update == "replace":
+        t.add(0, {"k": "a"})
+        expected = [0, *first]
+    elif update == "remove":
+        t.remove(1)
+        expected = first[1:]
+    elif update == "discard":
+        t.discard(1)
+        expected = first[1:]
+    elif update == "extend":
+        t.extend([(n, {"k": "a"}), (n + 1, {"k": "b"})])
+        expected = [*first, n]
+    elif update == "extend-replace":
+        t.extend({i: {"k": "b"} for i in range(100)})
+        expected = first[50:]
+    elif update == "compact":
+        t.remove(1)
+        t.compact()
+        expected = first[1:]
+    else:
+        with pytest.raises(TypeError):
+            t.add(3, {"k": 3})  # type: ignore[dict-item]
+        expected = first
+    assert t.select("k=a") == expected
+    assert t.select(parse("k in (a)")) == expected  # an equal selector shares the entry
+    assert t.count("k=a") == len(expected)
+
+
+def test_select_cache_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(table_mod, "CACHE_MIN_ROWS", 0)
+    t = LabelTable(((i, {"k": str(i % 4)}) for i in range(100)), cache_size=3)
+    for text in ["k=0", "k=1", "k=2", "k=3", "k in (0,1)"]:
+        assert t.select(text) == [i for i in range(100) if str(i % 4) in text]
+    assert len(t._cache) <= 3 and t._cached_ids <= 100
+    assert t.select("") == list(range(100))  # fills the id budget alone
+    assert list(t._cache.values()) == [list(range(100))]
+    t.cache_size = 0
+    assert not t._cache and t._cached_ids == 0
+    t.add(0, {"k": "1"})
+    assert t.select("k=1")[:2] == [0, 1] and not t._cache
+    small = LabelTable((i, {"k": "a"}) for i in range(10))  # tiny tables do not cache
+    monkeypatch.setattr(table_mod, "CACHE_MIN_ROWS", 11)
+    assert small.select("k=a") == list(range(10)) and not small._cache
+
+
+def test_select_does_not_cache_a_result_overtaken_by_an_update(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An update landing while ``select`` builds its list (outside the lock) must not
+    leave that older answer in the cache."""
+    monkeypatch.setattr(table_mod, "CACHE_MIN_ROWS", 0)
+    t = LabelTable((i, {"k": "a"}) for i in range(10))
+    real_pick = table_mod._bitset.pick
+    raced: list[bool] = []
+
+    def pick_while_another_thread_updates(bits: int, ids: list[object]) -> list[object]:
+        out = real_pick(bits, ids)
+        if not raced:
+            raced.append(True)
+            t.add("late", {"k": "a"})  # as if another thread's add landed right here
+        return out
+
+    monkeypatch.setattr(table_mod._bitset, "pick", pick_while_another_thread_updates)
+    assert t.select("k=a") == list(range(10))  # the snapshot taken before the add
+    assert t.select("k=a") == [*range(10), "late"]  # not the remembered snapshot
+
+
+@pytest.mark.parametrize("cache", [True, False])
+def test_concurrent_readers_never_see_torn_state(
+    cache: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A writer flips pairs of rows with one ``extend``; readers must see whole states only.
 
     Every row has ``gen`` and ``mirror`` labels with equal values, and rows ``i`` and
@@ -255,6 +374,8 @@ def test_concurrent_readers_never_see_torn_state() -> None:
     exactly when it contains ``i + half``. A reader that saw half an update would
     break one of these (checked: they fail when the table's lock is removed).
     """
+    if cache:  # readers repeat queries, so select() answers from its cache between updates
+        monkeypatch.setattr(table_mod, "CACHE_MIN_ROWS", 0)
     n, half = 400, 200
     t = LabelTable((i, {"gen": "0", "mirror": "0"}) for i in range(n))
     stop = threading.Event()
@@ -290,3 +411,4 @@ def test_concurrent_readers_never_see_torn_state() -> None:
         th.join()
     assert not errors, errors[:5]
     assert t.select("gen=0") == t.select("gen=0,mirror=0") == t.select("mirror notin (1)")
+    assert t.select("gen=0") == list(range(n))  # the writer's last step set every gen to 0

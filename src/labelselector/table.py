@@ -31,15 +31,25 @@ Design notes (numbers in ``docs/benchmarks.md``):
 * Single-row updates do not touch the big ints (that would copy 125 kB per bitset
   at a million rows): they go into a small per-bitset dict of pending changes that
   the next read of that bitset applies in one pass (or once it grows past a bound).
-* :meth:`LabelTable.extend` builds the bitsets in bulk: one C-level pass per key to
-  code the column, then ``bytes.translate`` + ``int(..., 2)`` per value, with no
-  per-label Python work.
+* :meth:`LabelTable.extend` builds the bitsets in bulk, with no per-label Python
+  work: per key one C-level pass codes the column (``map(dict.get, ...)`` into a
+  value -> code dict whose ``__missing__`` admits new values, into ``bytes``), then
+  :func:`._bitset.split_column` turns it into one bitset per value with one
+  ``translate`` + ``int(..., 2)`` pass per bit plane of the codes (at most 8) and
+  about two big-int operations per value.
+* :meth:`LabelTable.select` remembers its last few results (``cache_size``); every
+  update forgets them. Turning a bitset into a list of ids costs ~9 ns per *row
+  scanned* (``itertools.compress``), far more than the bitset itself, and
+  schedulers repeat queries between updates.
 
 Thread safety: every method takes an internal lock, so each call sees the table
 between two whole updates (an ``add``, ``remove`` or whole ``extend``), never in
 the middle of one. Results are snapshots: turning a result's bits into ids happens
 outside the lock on the id list of that moment, which later updates never modify
 in place (ids are only appended; :meth:`LabelTable.compact` builds a new list).
+A result built that way is cached only if no update happened since its snapshot
+(checked under the lock), and every update empties the cache under the lock, so a
+cached answer is always the answer for the current state.
 """
 
 from __future__ import annotations
@@ -48,10 +58,9 @@ import builtins
 import threading
 from array import array
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain, compress, repeat
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from . import _bitset
 from .api import as_selector
@@ -70,15 +79,15 @@ PENDING_MAX = 4096
 COMPACT_MIN = 4096
 # extend() below this many new ids just adds them one by one.
 BULK_MIN = 64
-# In bulk builds, a value on fewer than 1/FIND_RATIO of the rows is located with
-# bytes.find (cost per row found) rather than a translate pass (cost per row scanned).
-FIND_RATIO = 100
+# select() keeps up to CACHE_SIZE results (default; per table, see LabelTable) of
+# tables with at least CACHE_MIN_ROWS rows, holding at most one id per table row in total.
+CACHE_SIZE = 8
+CACHE_MIN_ROWS = 4096
 # The id -> row dict maps each id to the first row of its bulk block (at most BLOCK
 # rows); the exact row is found with list.index inside the block. Sharing one int
 # object per block instead of one per row saves ~28 bytes a row.
 BLOCK = 256
 
-_NONZERO = _bitset.flags_table(range(1, 256))
 _WIDER = {"B": ("H", 0xFF), "H": ("I", 0xFFFF), "I": ("I", 0xFFFFFFFF)}
 
 
@@ -150,37 +159,31 @@ class _Rows:
             self.flush()
         return self.bits
 
-    def merge_chunk(
-        self, raw: bytes, rev: bytes, code: int, count: int, r0: int, nrows: int
-    ) -> None:
-        """Add the rows ``r0 + i`` where ``raw[i] == code`` (``raw``: a 1-byte column).
+    def merge_bits(self, bits: int, r0: int, nrows: int, raw: bytes, code: int) -> None:
+        """Add the rows ``r0 + i`` for the set bits ``i`` of ``bits`` (new rows, not in this set).
 
-        ``rev`` is ``raw[::-1]``; ``code`` 0 means "every nonzero code" (key present).
+        ``bits`` are the rows of ``raw`` (a 1-byte column chunk starting at row ``r0``)
+        holding ``code``, or any nonzero code for ``code`` 0 (key present).
         """
-        if not count:
+        if not bits:
             return
         rows = self.rows
-        if code and (
-            count * FIND_RATIO < len(raw)
-            or (rows is not None and (len(rows) + count) * SPARSE_RATIO < nrows)
-        ):
-            # Few rows: find them one by one (~0.1 us each) instead of a pass over raw.
-            found = array("I")
-            append = found.append
-            find = raw.find
-            i = find(code)
-            while i >= 0:
-                append(r0 + i)
-                i = find(code, i + 1)
-            if rows is not None and (len(rows) + count) * SPARSE_RATIO < nrows:
-                rows.extend(found)
+        if rows is not None:
+            count = bits.bit_count()
+            if (len(rows) + count) * SPARSE_RATIO < nrows:
+                # Stays an array of rows: find them one by one (cost per row found).
+                if code:
+                    append = rows.append
+                    find = raw.find
+                    i = find(code)
+                    while i >= 0:
+                        append(r0 + i)
+                        i = find(code, i + 1)
+                else:
+                    rows.extend([r0 + i for i in _bitset.positions(bits)])
                 return
             self.densify()
-            self.bits |= _bitset.from_rows(found.tolist())
-            return
-        self.densify()
-        table = _bitset.one_table(code) if code else _NONZERO
-        self.bits |= int(rev.translate(table), 2) << r0
+        self.bits |= bits << r0 if r0 else bits
 
     def merge_rows(self, rows: list[int], nrows: int) -> None:
         """Add ``rows`` (new rows, not in this set yet)."""
@@ -277,6 +280,33 @@ class _Key:
         return m
 
 
+_ABSENT: Any = object()  # dict.get's default in bulk coding: "no such key in this label set"
+
+
+class _Coder(dict):  # type: ignore[type-arg]
+    """value -> code for one key during a bulk build; new values get the next codes.
+
+    ``__missing__`` runs in C-level ``map(coder.__getitem__, values)`` only for values
+    the key has not seen; it validates them and records them in ``new`` (committed
+    to the key with :meth:`_Key.new_value`, in order, once the whole batch is valid).
+    """
+
+    __slots__ = ("new", "base")
+
+    def __init__(self, key: _Key | None) -> None:
+        super().__init__(key.code_of if key is not None else ())
+        self[_ABSENT] = 0
+        self.new: list[str] = []
+        self.base = len(key.values) if key is not None else 1
+
+    def __missing__(self, v: Any) -> int:
+        if not isinstance(v, str):
+            raise TypeError(f"label values must be str, not {type(v).__name__}")
+        c = self[v] = self.base + len(self.new)
+        self.new.append(v)
+        return c
+
+
 class Mask:
     """The rows a selector picked from a :class:`LabelTable`, as a bitset snapshot.
 
@@ -371,8 +401,14 @@ class LabelTable:
     (see the module docstring).
     """
 
-    def __init__(self, pairs: Iterable[tuple[Hashable, Labels]] = ()) -> None:
+    def __init__(
+        self, pairs: Iterable[tuple[Hashable, Labels]] = (), *, cache_size: int = CACHE_SIZE
+    ) -> None:
         self._lock = threading.Lock()
+        self._cache_size = cache_size
+        self._version = 0
+        self._cache: dict[Selector, list[Any]] = {}
+        self._cached_ids = 0
         self._clear()
         self.extend(pairs)
 
@@ -384,12 +420,38 @@ class LabelTable:
         self._alive.densify()
         self._dead = 0
         self._epoch = object()
+        self._changed()
+
+    @property
+    def cache_size(self) -> int:
+        """How many :meth:`select` results are kept for repeated queries (0: none).
+
+        A result is kept until the next update of any kind; all of them together hold
+        at most one id per row (8 bytes a row), and tables under ``CACHE_MIN_ROWS``
+        rows keep none (building their lists is cheap anyway).
+        """
+        return self._cache_size
+
+    @cache_size.setter
+    def cache_size(self, size: int) -> None:
+        with self._lock:
+            self._cache_size = size
+            while len(self._cache) > max(size, 0):
+                self._cached_ids -= len(self._cache.pop(next(iter(self._cache))))
+
+    def _changed(self) -> None:
+        """Call (with the lock held) before every update: cached results become stale."""
+        self._version += 1
+        if self._cache:
+            self._cache.clear()
+            self._cached_ids = 0
 
     # -- updates ---------------------------------------------------------------
 
     def add(self, id: Hashable, labels: Labels) -> None:
         """Index ``labels`` under ``id``; an existing ``id`` gets its labels replaced in place."""
         with self._lock:
+            self._changed()
             r = self._row_of(id)
             if r is None:
                 self._append(id, labels)
@@ -402,6 +464,7 @@ class LabelTable:
             r = self._row_of(id)
             if r is None:
                 raise KeyError(id)
+            self._changed()
             del self._row[id]
             for key in self._keys.values():
                 old = key.code(r)
@@ -443,6 +506,7 @@ class LabelTable:
         if not ids:
             return
         with self._lock:
+            self._changed()
             r0 = len(self._ids)
             blocks = dict(zip(ids, _block_starts(r0, r0 + len(ids)), strict=False))
             if len(blocks) == len(ids) and self._row.keys().isdisjoint(blocks):
@@ -476,6 +540,7 @@ class LabelTable:
     def compact(self) -> None:
         """Squeeze out removed rows (also runs by itself once they outnumber live rows)."""
         with self._lock:
+            self._changed()
             self._compact()
 
     def _row_of(self, id: Any) -> int | None:
@@ -548,17 +613,26 @@ class LabelTable:
         m = len(ids)
         n = r0 + m
         names: set[Any] = set().union(*dicts)
-        columns: list[tuple[str, list[Any], set[str]]] = []
-        for k in names:  # validate everything before changing anything
+        for k in names:
             if not isinstance(k, str):
                 raise TypeError(f"label keys must be str, not {type(k).__name__}")
-            vals = [d.get(k) for d in dicts]
-            distinct: set[Any] = set(vals)
-            distinct.discard(None)
-            for v in distinct:
-                if not isinstance(v, str):
-                    raise TypeError(f"label values must be str, not {type(v).__name__}")
-            columns.append((k, vals, distinct))
+        # Code every column first (validating every value) and change nothing before
+        # all of them are done. Per key: one C-level pass, dict.get -> code -> byte.
+        plain = set(map(type, dicts)) == {dict}
+        keys = self._keys
+        columns: list[tuple[str, _Key | None, _Coder, array[int]]] = []
+        for k in names:
+            key = keys.get(k)
+            coder = _Coder(key)
+            vals = self._values_of(k, dicts, plain)
+            if (key.codes.typecode if key is not None else "B") == "B":
+                try:
+                    chunk = array("B", bytes(map(coder.__getitem__, vals)))
+                except ValueError:  # more than 255 values: code again, wider
+                    chunk = array("I", map(coder.__getitem__, self._values_of(k, dicts, plain)))
+            else:
+                chunk = array("I", map(coder.__getitem__, vals))
+            columns.append((k, key, coder, chunk))
         self._ids.extend(ids)
         if self._row:
             self._row.update(blocks)
@@ -567,35 +641,38 @@ class LabelTable:
         alive = self._alive
         alive.flush()
         alive.bits |= ((1 << m) - 1) << r0
-        keys = self._keys
-        for k, vals, distinct in columns:
-            key = keys.get(k)
+        for k, key, coder, chunk in columns:
             if key is None:
                 key = keys[k] = _Key()
-            code_of = key.code_of
-            for v in distinct:
-                if v not in code_of:
-                    key.new_value(v)
-            lookup: dict[Any, int] = {None: 0, **code_of}
-            if key.codes.typecode == "B":
-                chunk = array("B", bytes(map(lookup.__getitem__, vals)))
-            else:
-                chunk = array(key.codes.typecode, map(lookup.__getitem__, vals))
-            del vals
+            for v in coder.new:
+                key.new_value(v)
+            if chunk.typecode != key.codes.typecode:
+                chunk = array(key.codes.typecode, chunk)
             key.pad(r0)
             key.codes.extend(chunk)
-            self._index_chunk(key, chunk, [code_of[v] for v in distinct], r0, n)
+            self._index_chunk(key, chunk, list(coder.values()), r0, n)
+
+    @staticmethod
+    def _values_of(k: str, dicts: list[Labels], plain: bool) -> Iterable[Any]:
+        """Each label set's value of ``k``, or ``_ABSENT``; C-level when all are plain dicts."""
+        if plain:
+            return map(dict.get, cast("list[dict[str, Any]]", dicts), repeat(k), repeat(_ABSENT))
+        return [d.get(k, _ABSENT) for d in dicts]
 
     @staticmethod
     def _index_chunk(key: _Key, chunk: array[int], codes: list[int], r0: int, n: int) -> None:
+        """Add the rows of ``chunk`` (new rows ``r0 ..``) to the key's sets.
+
+        ``codes``: at least every nonzero code in ``chunk`` (0 and codes without rows
+        are ignored).
+        """
         if chunk.typecode == "B":
             raw = chunk.tobytes()
-            rev = raw[::-1]
-            # One Counter pass beats one bytes.count pass per value for many values.
-            counts = Counter(raw) if len(codes) > 24 else {c: raw.count(c) for c in codes}
-            for c in codes:
-                key.posts[c].merge_chunk(raw, rev, c, counts[c], r0, n)
-            key.present.merge_chunk(raw, rev, 0, len(raw) - raw.count(0), r0, n)
+            present_bits, by_code = _bitset.split_column(raw, codes)
+            posts = key.posts
+            for c, bits in by_code.items():
+                posts[c].merge_bits(bits, r0, n, raw, c)
+            key.present.merge_bits(present_bits, r0, n, raw, 0)
             return
         groups: dict[int, list[int]] = {}
         for i, c in enumerate(chunk, r0):
@@ -694,12 +771,42 @@ class LabelTable:
             return self._bits(sel).bit_count()
 
     def select(self, selector: Any) -> list[Any]:
-        """The ids whose labels ``selector`` selects, in insertion order."""
+        """The ids whose labels ``selector`` selects, in insertion order (a new list).
+
+        Between updates, repeating a query returns a copy of the remembered result
+        (up to ``cache_size`` selectors; any update forgets them all).
+        """
         sel = as_selector(selector)
         with self._lock:
-            bits = self._bits(sel)
-            ids = self._ids
-        return _bitset.pick(bits, ids)
+            hit = self._cache.get(sel)
+            if hit is None:
+                bits = self._bits(sel)
+                ids = self._ids
+                version = self._version
+        if hit is not None:
+            return hit[:]  # cached lists are never handed out, so never modified
+        out = _bitset.pick(bits, ids)
+        if self._cache_size > 0 and len(ids) >= CACHE_MIN_ROWS:
+            self._remember(sel, out[:], version)
+        return out
+
+    def _remember(self, sel: Selector, ids: list[Any], version: int) -> None:
+        """Cache ``ids`` as ``sel``'s answer for the state ``version`` if that is still current.
+
+        Holds at most ``cache_size`` results and at most one id per table row in all
+        (oldest forgotten first), so the cache costs at most 8 bytes a row.
+        """
+        with self._lock:
+            if version != self._version or sel in self._cache:
+                return
+            cache = self._cache
+            budget = len(self._ids)
+            size = self._cache_size
+            while cache and (len(cache) >= size or self._cached_ids + len(ids) > budget):
+                self._cached_ids -= len(cache.pop(next(iter(cache))))
+            if len(ids) <= budget and size > 0:
+                cache[sel] = ids
+                self._cached_ids += len(ids)
 
     def labels(self, id: Hashable) -> dict[str, str]:
         """The labels stored under ``id`` (a new dict; ``KeyError`` if absent)."""
