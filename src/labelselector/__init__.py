@@ -30,7 +30,7 @@ from .errors import FieldError, SelectorError, SelectorSyntaxError, SelectorVali
 from .explain import Explanation, RequirementExplanation, explain
 from .index import SelectorIndex
 from .selector import Labels, Operator, Requirement, Selector
-from .table import LabelTable, Mask, filter, select, select_many
+from .table import LabelTable, Mask, filter, select, select_many  # noqa: F401 - filter: see below
 from .validation import (
     validate_label_key,
     validate_label_selector,
