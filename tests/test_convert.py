@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -115,26 +117,53 @@ def test_client_objects_without_importing_kubernetes() -> None:
     assert from_label_selector(V1LabelSelector(None, None)) == Selector.everything()
 
 
-def test_protobuf_messages_from_both_flavors_and_jumpstarter_package() -> None:
-    from jumpstarter_protocol.jumpstarter.v1 import kubernetes_pb2 as js_pb2
+def _foreign_classes() -> tuple[type, type]:
+    """jumpstarter.v1 LabelSelector/Condition classes from a different descriptor pool:
+    messages 'from another generated module', as users of other packages pass them."""
+    from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 
-    theirs = js_pb2.LabelSelector(match_labels={"board": "rpi"})
+    from labelselector.proto.jumpstarter.v1 import kubernetes_pb2
+
+    fdp = descriptor_pb2.FileDescriptorProto()
+    kubernetes_pb2.DESCRIPTOR.CopyToProto(fdp)
+    pool = descriptor_pool.DescriptorPool()
+    pool.Add(fdp)
+    get = message_factory.GetMessageClass
+    return (
+        get(pool.FindMessageTypeByName("jumpstarter.v1.LabelSelector")),
+        get(pool.FindMessageTypeByName("jumpstarter.v1.Condition")),
+    )
+
+
+def test_protobuf_messages_are_recognised_by_descriptor_name() -> None:
+    foreign_selector, _ = _foreign_classes()
+    assert foreign_selector is not JumpstarterLabelSelector
+    theirs = foreign_selector(match_labels={"board": "rpi"})
     theirs.match_expressions.add(key="canary", operator="DoesNotExist")
     assert str(from_label_selector(theirs)) == "board=rpi,!canary"
     k8s = K8sLabelSelector(matchLabels={"board": "rpi"})
     k8s.matchExpressions.add(key="canary", operator="DoesNotExist")
     assert from_label_selector(k8s) == from_label_selector(theirs)
-    bad = js_pb2.LabelSelector()
+    bad = foreign_selector()
     bad.match_expressions.add(key="x", operator="in", values=["a"])
     with pytest.raises(SelectorValidationError, match='"in" is not a valid label selector operator'):
         from_label_selector(bad)
 
 
-def test_unknown_message_type_is_refused() -> None:
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="jumpstarter-protocol cannot be installed on Python < 3.11")
+def test_messages_from_the_jumpstarter_protocol_package() -> None:
     from jumpstarter_protocol.jumpstarter.v1 import kubernetes_pb2 as js_pb2
 
+    theirs = js_pb2.LabelSelector(match_labels={"board": "rpi"})
+    theirs.match_expressions.add(key="canary", operator="DoesNotExist")
+    assert str(from_label_selector(theirs)) == "board=rpi,!canary"
+    assert from_label_selector(to_proto(from_label_selector(theirs), "jumpstarter")) == from_label_selector(theirs)
+
+
+def test_unknown_message_type_is_refused() -> None:
+    _, foreign_condition = _foreign_classes()
     with pytest.raises(TypeError, match="jumpstarter.v1.Condition"):
-        from_label_selector(js_pb2.Condition())
+        from_label_selector(foreign_condition())
 
 
 def test_parse_to_label_selector() -> None:
