@@ -185,3 +185,20 @@ def test_field_error_rendering() -> None:
     assert str(FieldError("Invalid value", "values", None, "d")) == "values: Invalid value: null: d"
     assert str(FieldError("Invalid value", "values", [], "d")) == "values: Invalid value: []: d"
     assert str(FieldError("Invalid value", "values", ["<a>&"], "d")) == 'values: Invalid value: ["\\u003ca\\u003e\\u0026"]: d'
+
+
+def test_json_bad_values_escape_line_separators_like_go() -> None:
+    # Found by the differential run against Kubernetes (docs/differential.md): Go's
+    # encoding/json always writes U+2028/U+2029 as escapes.
+    assert str(FieldError("Invalid value", "values", ["\u2028", "a\u2029"], "d")) == (
+        'values: Invalid value: ["\\u2028","a\\u2029"]: d'
+    )
+    from labelselector import SelectorValidationError, from_label_selector
+
+    try:
+        from_label_selector({"matchExpressions": [{"key": "x", "operator": "Exists", "values": ["\u2028"]}]})
+    except SelectorValidationError as err:
+        assert err.message.startswith('[values: Invalid value: ["\\u2028"]: values set must be empty')
+        assert 'values[0][x]: Invalid value: "\\u2028": ' in err.message  # %q escapes it too
+    else:
+        raise AssertionError("expected an error")

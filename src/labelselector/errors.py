@@ -65,9 +65,21 @@ def go_quote(s: str) -> str:
 
 
 def _go_json(value: object) -> str:
-    # Go's encoding/json escapes <, > and & for HTML safety; Python's does not.
+    # Go's encoding/json escapes <, > and & for HTML safety, and always escapes
+    # U+2028/U+2029 (JavaScript line terminators); Python's json does neither.
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    for raw, esc in _JSON_ESCAPES:
+        text = text.replace(raw, esc)
+    return text
+
+
+_JSON_ESCAPES = (
+    ("<", "\\u003c"),
+    (">", "\\u003e"),
+    ("&", "\\u0026"),
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
+)
 
 
 class _Omitted:
