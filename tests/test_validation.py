@@ -202,3 +202,37 @@ def test_json_bad_values_escape_line_separators_like_go() -> None:
         assert 'values[0][x]: Invalid value: "\\u2028": ' in err.message  # %q escapes it too
     else:
         raise AssertionError("expected an error")
+
+
+def test_go_quote_uses_go_unicode_15_tables_on_every_python() -> None:
+    # Kubernetes is built with Go's Unicode 15.0 tables; Python 3.11 has 14.0, 3.13 has 15.1.
+    assert go_quote("\U0001f6dc") == '"\U0001f6dc"'  # added in Unicode 15.0: printable in Go
+    assert go_quote("\u2ffc") == '"\\u2ffc"'  # added in Unicode 15.1: unassigned for Go
+    assert go_quote("\u2028\u00ad") == '"\\u2028\\u00ad"'  # line separator, soft hyphen (Cf)
+    assert go_quote("a b~") == '"a b~"'
+
+
+def test_unicode_table_agrees_with_python_except_for_version_changes() -> None:
+    """The pinned table differs from this Python only where Unicode versions differ:
+    code points this (older) Python has not assigned yet, or (newer Python) ones Go's
+    15.0 tables do not know. On CPython 3.12 (Unicode 15.0.0) they agree exactly."""
+    import unicodedata
+
+    from labelselector.errors import _go_printable
+
+    version = tuple(int(x) for x in unicodedata.unidata_version.split("."))
+    differ = 0
+    for cp in range(0x110000):
+        category = unicodedata.category(chr(cp))
+        python_says = cp == 0x20 or category[0] in "LMNPS"
+        if _go_printable(cp) == python_says:
+            continue
+        differ += 1
+        if _go_printable(cp):
+            assert version < (15, 0, 0) and category == "Cn", hex(cp)
+        else:
+            assert version > (15, 0, 0), hex(cp)
+    if version == (15, 0, 0):
+        assert differ == 0
+    else:
+        assert 0 < differ < 10_000

@@ -7,8 +7,12 @@ like ``utilerrors.NewAggregate(...).Error()``; :func:`go_quote` is Go's ``%q``.
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Final
+
+from ._unicode_print import ENDS as _PRINT_ENDS
+from ._unicode_print import STARTS as _PRINT_STARTS
 
 __all__ = [
     "SelectorError",
@@ -41,6 +45,14 @@ _ESCAPES = {
 }
 
 
+def _go_printable(cp: int) -> bool:
+    """Go's ``unicode.IsPrint`` with Go's Unicode 15.0 tables, whatever Python's version."""
+    if cp < 0x7F:
+        return cp >= 0x20
+    i = bisect_right(_PRINT_STARTS, cp) - 1
+    return i >= 0 and cp <= _PRINT_ENDS[i]
+
+
 def go_quote(s: str) -> str:
     """Go's ``strconv.Quote`` (``%q``): printable runes kept, the rest escaped."""
     out = ['"']
@@ -48,7 +60,7 @@ def go_quote(s: str) -> str:
         esc = _ESCAPES.get(ch)
         if esc is not None:
             out.append(esc)
-        elif ch == " " or (ch.isprintable() and not ch.isspace()):
+        elif _go_printable(ord(ch)):
             out.append(ch)
         else:
             cp = ord(ch)
