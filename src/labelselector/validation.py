@@ -96,14 +96,6 @@ def validate_label_value(value: str) -> list[str]:
     return errs
 
 
-def _get(obj: Any, camel: str, snake: str) -> Any:
-    if isinstance(obj, Mapping):
-        if camel in obj:
-            return obj[camel]
-        return obj.get(snake)
-    return getattr(obj, snake, getattr(obj, camel, None))
-
-
 def validate_labels(labels: Any, path: str = "metadata.labels") -> list[FieldError]:
     """API-server errors for a label map (``ValidateLabels``): every bad key and value.
 
@@ -159,7 +151,7 @@ def validate_label_selector(
     >>> [str(e) for e in validate_label_selector({"matchExpressions": [{"key": "a", "operator": "In"}]})]
     ["selector.matchExpressions[0].values: Required value: must be specified when `operator` is 'In' or 'NotIn'"]
     """
-    from .convert import _expressions_of, _labels_of
+    from .convert import _expressions_of, _field, _labels_of
 
     errs: list[FieldError] = []
     if obj is None:
@@ -168,9 +160,9 @@ def validate_label_selector(
     errs.extend(validate_labels(match_labels, f"{path}.matchLabels"))
     for i, expr in enumerate(_expressions_of(obj)):
         p = f"{path}.matchExpressions[{i}]"
-        key = _get(expr, "key", "key")
-        op = _get(expr, "operator", "operator")
-        values = _get(expr, "values", "values")
+        key = _field(expr, "key")
+        op = _field(expr, "operator")
+        values = _field(expr, "values")
         values = list(values) if values is not None else []
         if op in ("In", "NotIn"):
             if not values:
