@@ -58,20 +58,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     return p
 
 
-def _read(path: str) -> str:
-    from .cli import InputError
-
-    try:
-        if path == "-":
-            return sys.stdin.read()
-        with open(path, encoding="utf-8") as fh:
-            return fh.read()
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except OSError as exc:
-        raise InputError(f"{path}: {exc.strerror or exc}") from None
-
-
 def _title(obj: dict[str, Any]) -> str:
     meta = obj.get("metadata")
     meta = meta if isinstance(meta, dict) else {}
@@ -89,7 +75,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     codes 1 and 2).
     """
     from .api import parse
-    from .cli import InputError, iter_objects
+    from .cli import InputError, _read, iter_objects
 
     stream = sys.stdout if out is None else out
     selector = parse(args.selector)
