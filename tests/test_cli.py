@@ -83,3 +83,20 @@ def test_match_bad_input(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> 
 def test_python_dash_m() -> None:
     res = subprocess.run([sys.executable, "-m", "labelselector", "parse", "b=1,a"], capture_output=True, text=True)
     assert (res.returncode, res.stdout) == (0, "a,b=1\n")
+
+
+def test_match_refuses_alias_bombs_in_bounded_time(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    lines = ['a0: &a0 ["x","x","x","x","x","x","x","x","x"]']
+    lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 12)]
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text("\n".join(lines) + "\nkind: Pod\nmetadata: {name: p, labels: {x: y}}\n")
+    code, out, err = run(capsys, "match", "-l", "x", "-o", "json", str(bomb))
+    assert code == 2 and out == ""
+    assert f"{bomb}:7:18: aliases expand to more than" in err
+
+
+def test_match_types_scalars_like_kubernetes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    f = tmp_path / "pods.yaml"
+    f.write_text("kind: Pod\napiVersion: v1\nmetadata: {name: a, labels: {flag: 'yes', n: '1'}}\n---\nkind: Pod\napiVersion: v1\nmetadata: {name: b, labels: {flag: yes}}\n")
+    code, out, _ = run(capsys, "match", "-l", "flag=yes", str(f))
+    assert out.splitlines() == ["pod/a"]  # in b, `yes` is a YAML 1.1 bool, not the string "yes"

@@ -43,18 +43,21 @@ def _read(path: str) -> str:
 
 
 def iter_objects(path: str, text: str) -> Iterator[dict[str, Any]]:
-    """Every Kubernetes object in a YAML/JSON stream: multi-document, ``kind: List`` expanded."""
-    import yaml
+    """Every Kubernetes object in a YAML/JSON stream: multi-document, ``kind: List`` expanded.
 
-    try:
-        docs = list(yaml.safe_load_all(text))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError(f"{path}{where}: invalid YAML: {problem}") from None
+    Read with the linter's loader, so scalars are typed as Kubernetes types them and
+    hostile input (alias bombs, deep nesting) is refused in bounded time and memory.
+    The first unreadable document raises :class:`InputError` with its position.
+    """
+    from .lint.loader import parse_stream
+
+    docs, problems = parse_stream(text, path)
+    if problems:
+        p = problems[0]
+        message = p.message.removesuffix("; document skipped")
+        raise InputError(f"{path}:{p.span.line}:{p.span.col}: {message}")
     for doc in docs:
-        yield from _expand(doc)
+        yield from _expand(doc.value)
 
 
 def _expand(doc: Any) -> Iterator[dict[str, Any]]:
