@@ -24,43 +24,15 @@ import pytest
 
 from labelselector import Operator, Requirement, Selector
 from labelselector.index import SelectorIndex
-
-try:
-    from labelselector.testing import generate_pods
-except ImportError:  # pragma: no cover - the generator ships with the table benchmarks
-    generate_pods = None
+from labelselector.testing import APPS, ENVS, TEAMS, TIERS, generate_pods
 
 SMOKE = bool(os.environ.get("LABELSELECTOR_BENCH_SMOKE"))
 SIZES = [1_000] if SMOKE else [1_000, 10_000, 100_000]
 
-APPS = [
-    "checkout", "cart", "catalog", "search", "payments", "auth", "users", "orders",
-    "inventory", "shipping", "billing", "email", "notify", "gateway", "frontend",
-    "recommend", "reviews", "ads", "media", "thumbs", "ledger", "fraud", "risk",
-    "quotes", "pricing", "promo", "loyalty", "support", "chat", "feeds", "events",
-    "metrics", "logs", "traces", "alerts", "backup", "sync", "import", "export",
-    "reports", "audit", "config", "secrets", "dns", "proxy", "cache-warm", "cron",
-    "migrate", "indexer", "crawler", "scheduler", "router", "sessions", "tokens",
-    "profile", "avatar", "upload", "download", "geo", "maps",
-]  # fmt: skip
 # selectors also name apps that no pod runs (retired services, other clusters)
 EXTRA_APPS = [f"legacy-{i}" for i in range(120)]
-TEAMS = [f"team-{a}" for a in APPS[:25]]
-ENVS = ["prod", "staging", "dev", "qa"]
-TIERS = ["web", "api", "db", "cache", "worker", "batch"]
 VERSIONS = [f"v{a}.{b}.{c}" for a in (1, 2) for b in range(4) for c in range(5)]
 ZONES = [f"{r}-{z}" for r in ("us-east-1", "eu-west-1") for z in "abc"]
-
-LABELS_FALLBACK = {
-    "app": "orders",
-    "env": "prod",
-    "tier": "api",
-    "team": "team-orders",
-    "version": "v1.2.0",
-    "zone": "eu-west-1-b",
-    "pod-template-hash": "5d9c7b6f8a",
-    "priority": "7",
-}
 
 
 def _eq(key: str, value: str) -> Requirement:
@@ -87,7 +59,7 @@ def make_selectors(n: int, seed: int = 0) -> list[Selector]:
     (``!canary``, ``env notin (dev)``, ``{}``) 1%.
     """
     rng = random.Random(seed)
-    apps = APPS + EXTRA_APPS
+    apps = list(APPS) + EXTRA_APPS
 
     def app() -> str:
         # most selectors name a live app, a few a retired one
@@ -151,8 +123,6 @@ def make_selectors(n: int, seed: int = 0) -> list[Selector]:
 
 def the_labels() -> dict[str, str]:
     """One pod's labels (the first of ``generate_pods(1, seed=3)``, a typical one)."""
-    if generate_pods is None:
-        return dict(LABELS_FALLBACK)
     return next(iter(generate_pods(1, seed=3)))
 
 
@@ -186,6 +156,6 @@ def test_matching(benchmark: Any, impl: str, n: int) -> None:
 def test_matching_many_pods_agrees() -> None:
     """Not a timing: the index equals the loop on 200 generated pods (10k selectors)."""
     items, index = fixture_for(1_000 if SMOKE else 10_000)
-    pods = list(generate_pods(200, seed=11)) if generate_pods else [the_labels()]
+    pods = list(generate_pods(200, seed=11))
     for labels in pods:
         assert index.matching(labels) == loop(items, labels)

@@ -35,19 +35,26 @@ def _zipf(count: int, s: float = 1.1) -> list[float]:
     return list(itertools.accumulate(weights))
 
 
+#: The label vocabulary of the generated pods (also used to build realistic selectors).
+APPS: tuple[str, ...] = (
+    "checkout", "cart", "catalog", "search", "payments", "auth", "users", "orders",
+    "inventory", "shipping", "billing", "email", "notify", "gateway", "frontend",
+    "recommend", "reviews", "ads", "media", "thumbs", "ledger", "fraud", "risk",
+    "quotes", "pricing", "promo", "loyalty", "support", "chat", "feeds", "events",
+    "metrics", "logs", "traces", "alerts", "backup", "sync", "import", "export",
+    "reports", "audit", "config", "secrets", "dns", "proxy", "cache-warm", "cron",
+    "migrate", "indexer", "crawler", "scheduler", "router", "sessions", "tokens",
+    "profile", "avatar", "upload", "download", "geo", "maps",
+)  # fmt: skip
+TEAMS: tuple[str, ...] = tuple(f"team-{a}" for a in APPS[:25])
+ENVS: tuple[str, ...] = ("prod", "staging", "dev", "qa")
+TIERS: tuple[str, ...] = ("web", "api", "db", "cache", "worker", "batch")
+
+
 def _pools(rng: random.Random) -> dict[str, tuple[list[str], list[float]]]:
-    words = [
-        "checkout", "cart", "catalog", "search", "payments", "auth", "users", "orders",
-        "inventory", "shipping", "billing", "email", "notify", "gateway", "frontend",
-        "recommend", "reviews", "ads", "media", "thumbs", "ledger", "fraud", "risk",
-        "quotes", "pricing", "promo", "loyalty", "support", "chat", "feeds", "events",
-        "metrics", "logs", "traces", "alerts", "backup", "sync", "import", "export",
-        "reports", "audit", "config", "secrets", "dns", "proxy", "cache-warm", "cron",
-        "migrate", "indexer", "crawler", "scheduler", "router", "sessions", "tokens",
-        "profile", "avatar", "upload", "download", "geo", "maps",
-    ]  # fmt: skip
+    words = list(APPS)
     apps = list(words)
-    teams = [f"team-{w}" for w in words[:25]]
+    teams = list(TEAMS)
     versions = [
         f"v{major}.{minor}.{patch}" for major in (1, 2) for minor in range(4) for patch in range(5)
     ]  # noqa: E501
@@ -57,11 +64,8 @@ def _pools(rng: random.Random) -> dict[str, tuple[list[str], list[float]]]:
     priorities = [str(i) for i in range(11)] + ["high"]
     return {
         "app": (apps, _zipf(len(apps))),
-        "env": (["prod", "staging", "dev", "qa"], list(itertools.accumulate([45, 20, 25, 10]))),
-        "tier": (
-            ["web", "api", "db", "cache", "worker", "batch"],
-            list(itertools.accumulate([25, 20, 10, 10, 25, 10])),
-        ),
+        "env": (list(ENVS), list(itertools.accumulate([45, 20, 25, 10]))),
+        "tier": (list(TIERS), list(itertools.accumulate([25, 20, 10, 10, 25, 10]))),
         "team": (teams, _zipf(len(teams), 0.8)),
         "version": (versions, _zipf(len(versions), 0.9)),
         "zone": (zones, list(itertools.accumulate([1] * len(zones)))),
