@@ -51,15 +51,21 @@ def _proto_name(obj: Any) -> str | None:
     return name if isinstance(name, str) else None
 
 
+def _proto_fields(obj: Any) -> tuple[str, str] | None:
+    """(matchLabels, matchExpressions) field names of a supported message; None if not one."""
+    name = _proto_name(obj)
+    if name is None:
+        return None
+    if name not in _PROTO_FIELDS:
+        raise TypeError(f"unsupported protobuf message {name!r}: expected {JUMPSTARTER} or {K8S}")
+    return _PROTO_FIELDS[name]
+
+
 def _labels_of(obj: Any) -> Any:
     """The matchLabels of any supported LabelSelector shape (``None`` when unset)."""
-    name = _proto_name(obj)
-    if name is not None:
-        if name not in _PROTO_FIELDS:
-            raise TypeError(
-                f"unsupported protobuf message {name!r}: expected {JUMPSTARTER} or {K8S}"
-            )
-        return dict(getattr(obj, _PROTO_FIELDS[name][0]))
+    fields = _proto_fields(obj)
+    if fields is not None:
+        return dict(getattr(obj, fields[0]))
     if isinstance(obj, Mapping):
         return obj.get("matchLabels", obj.get("match_labels"))
     if hasattr(obj, "match_labels") or hasattr(obj, "match_expressions"):
@@ -72,13 +78,9 @@ def _labels_of(obj: Any) -> Any:
 
 def _expressions_of(obj: Any) -> list[Any]:
     """The matchExpressions of any supported LabelSelector shape (``[]`` when unset)."""
-    name = _proto_name(obj)
-    if name is not None:
-        if name not in _PROTO_FIELDS:
-            raise TypeError(
-                f"unsupported protobuf message {name!r}: expected {JUMPSTARTER} or {K8S}"
-            )
-        return list(getattr(obj, _PROTO_FIELDS[name][1]))
+    fields = _proto_fields(obj)
+    if fields is not None:
+        return list(getattr(obj, fields[1]))
     if isinstance(obj, Mapping):
         exprs = obj.get("matchExpressions", obj.get("match_expressions"))
     else:
