@@ -270,23 +270,9 @@ class SelectorIndex(Generic[K]):
                 if not seen:
                     del self._cardinality[r.key]
         if kind == "pair":
-            pairs = self._by_pair[anchor[1]]
-            for combo in anchor[2]:
-                posting = pairs[combo]
-                posting.remove(seq)
-                if not posting:
-                    del pairs[combo]
-            if not pairs:
-                del self._by_pair[anchor[1]]
+            _unpost(self._by_pair, anchor[1], anchor[2], seq)
         elif kind == "value":
-            postings = self._by_value[anchor[1]]
-            for v in anchor[2]:
-                posting = postings[v]
-                posting.remove(seq)
-                if not posting:
-                    del postings[v]
-            if not postings:
-                del self._by_value[anchor[1]]
+            _unpost(self._by_value, anchor[1], anchor[2], seq)
         elif kind == "key":
             posting = self._by_key[anchor[1]]
             posting.remove(seq)
@@ -411,3 +397,17 @@ class SelectorIndex(Generic[K]):
         counts["key_postings"] = len(self._by_key)
         counts["pair_postings"] = sum(len(p) for p in self._by_pair.values())
         return counts
+
+
+def _unpost(
+    table: dict[Any, dict[Any, _Posting[Any]]], outer: Any, inner: Iterable[Any], seq: int
+) -> None:
+    """Remove ``seq`` from ``table[outer][i]`` for each ``i``, dropping emptied entries."""
+    postings = table[outer]
+    for i in inner:
+        posting = postings[i]
+        posting.remove(seq)
+        if not posting:
+            del postings[i]
+    if not postings:
+        del table[outer]
