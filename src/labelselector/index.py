@@ -88,6 +88,14 @@ class _Posting(Generic[K]):
     def __len__(self) -> int:
         return len(self.exact) + len(self.verify)
 
+    def collect(self, labels: Mapping[str, str], found: list[_Entry[K]]) -> None:
+        """Append the selectors of this posting that match ``labels`` to ``found``."""
+        if self.exact:
+            found.extend(self.exact.values())
+        for e in self.verify.values():
+            if e.predicate(labels):
+                found.append(e)
+
 
 class SelectorIndex(Generic[K]):
     """Selectors by id, answering :meth:`matching` without evaluating every selector.
@@ -318,18 +326,10 @@ class SelectorIndex(Generic[K]):
             if values is not None:
                 posting = values.get(v)
                 if posting is not None:
-                    if posting.exact:
-                        found.extend(posting.exact.values())
-                    for e in posting.verify.values():
-                        if e.predicate(labels):
-                            found.append(e)
+                    posting.collect(labels, found)
             posting = by_key.get(k)
             if posting is not None:
-                if posting.exact:
-                    found.extend(posting.exact.values())
-                for e in posting.verify.values():
-                    if e.predicate(labels):
-                        found.append(e)
+                posting.collect(labels, found)
             if kill_value:
                 kv = kill_value.get(k)
                 if kv is not None:
@@ -364,11 +364,7 @@ class SelectorIndex(Generic[K]):
                     continue
                 posting = postings.get((v1, v2))
                 if posting is not None:
-                    if posting.exact:
-                        found.extend(posting.exact.values())
-                    for e in posting.verify.values():
-                        if e.predicate(labels):
-                            found.append(e)
+                    posting.collect(labels, found)
             return
         # more key pairs in the index than in the label set: walk the label set's pairs
         for (k1, v1), (k2, v2) in itertools.combinations(sorted(labels.items()), 2):
@@ -377,11 +373,7 @@ class SelectorIndex(Generic[K]):
                 continue
             posting = group.get((v1, v2))
             if posting is not None:
-                if posting.exact:
-                    found.extend(posting.exact.values())
-                for e in posting.verify.values():
-                    if e.predicate(labels):
-                        found.append(e)
+                posting.collect(labels, found)
 
     def stats(self) -> dict[str, int]:
         """How the selectors are indexed: counts per anchor kind, and posting lists.
