@@ -290,6 +290,17 @@ def to_label_selector(selector: Selector, *, strict: bool = False) -> dict[str, 
     return out
 
 
+def _proto_class(flavor: str) -> Any:
+    """The generated LabelSelector message class of ``flavor`` ("jumpstarter" or "k8s")."""
+    from . import proto as _pb
+
+    if flavor == "jumpstarter":
+        return _pb.JumpstarterLabelSelector
+    if flavor == "k8s":
+        return _pb.K8sLabelSelector
+    raise ValueError(f"flavor must be 'jumpstarter' or 'k8s', not {flavor!r}")
+
+
 def to_proto(
     selector: Selector,
     flavor: Literal["jumpstarter", "k8s"] = "jumpstarter",
@@ -301,27 +312,17 @@ def to_proto(
     Built field by field from the same mapping as :func:`to_label_selector`.
     ``Selector.nothing()`` gives ``None``: a nil selector is an absent message field.
     """
-    from . import proto as _pb
-
+    cls = _proto_class(flavor)
     if selector.is_nothing:
         return None
     labels, exprs = _label_selector_parts(selector, strict)
-    if flavor == "jumpstarter":
-        js = _pb.JumpstarterLabelSelector()
-        for k, v in labels.items():
-            js.match_labels[k] = v
-        for k, op, vals in exprs:
-            js.match_expressions.add(key=k, operator=op, values=vals)
-        return js
-    if flavor == "k8s":
-        k8s = _pb.K8sLabelSelector()
-        for k, v in labels.items():
-            k8s.matchLabels[k] = v
-        for k, op, vals in exprs:
-            k8s.matchExpressions.add(key=k, operator=op, values=vals)
-        return k8s
-    else:
-        raise ValueError(f"flavor must be 'jumpstarter' or 'k8s', not {flavor!r}")
+    msg = cls()
+    labels_field, exprs_field = _PROTO_FIELDS[msg.DESCRIPTOR.full_name]
+    getattr(msg, labels_field).update(labels)
+    added = getattr(msg, exprs_field)
+    for k, op, vals in exprs:
+        added.add(key=k, operator=op, values=vals)
+    return msg
 
 
 def _unknown_field_count(msg: Any) -> int:
@@ -349,19 +350,12 @@ def from_proto_bytes(data: bytes, flavor: Literal["jumpstarter", "k8s"]) -> Sele
       bytes yourself and pass the message to :func:`from_label_selector`, whose
       message type is then known.
     """
-    from . import proto as _pb
-
-    classes: dict[str, Any] = {
-        "jumpstarter": _pb.JumpstarterLabelSelector,
-        "k8s": _pb.K8sLabelSelector,
-    }
-    if flavor not in classes:
-        raise ValueError(f"flavor must be 'jumpstarter' or 'k8s', not {flavor!r}")
+    cls = _proto_class(flavor)
     other = "k8s" if flavor == "jumpstarter" else "jumpstarter"
     from google.protobuf.message import DecodeError
 
     try:
-        msg = classes[flavor].FromString(data)
+        msg = cls.FromString(data)
     except DecodeError as exc:
         raise SelectorValidationError(f"not a serialized {flavor} LabelSelector: {exc}") from None
     if _unknown_field_count(msg):
@@ -371,7 +365,7 @@ def from_proto_bytes(data: bytes, flavor: Literal["jumpstarter", "k8s"]) -> Sele
         )
     selector = from_label_selector(msg)
     try:
-        alt_msg = classes[other].FromString(data)
+        alt_msg = _proto_class(other).FromString(data)
         if _unknown_field_count(alt_msg):
             return selector
         alt = from_label_selector(alt_msg)
