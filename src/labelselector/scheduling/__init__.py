@@ -1,0 +1,23 @@
+"""Scheduling around selectors, as kube-scheduler decides it.
+
+* :mod:`.nodeaffinity`: :class:`NodeSelector`, :class:`PreferredSchedulingTerms`,
+  :class:`RequiredNodeAffinity`, :func:`node_selector_requirements_as_selector`.
+
+See ``docs/scheduling.md`` for what is covered and what is out of scope.
+"""
+
+from __future__ import annotations
+
+from .nodeaffinity import (
+    NodeSelector,
+    PreferredSchedulingTerms,
+    RequiredNodeAffinity,
+    node_selector_requirements_as_selector,
+)
+
+__all__ = [
+    "NodeSelector",
+    "PreferredSchedulingTerms",
+    "RequiredNodeAffinity",
+    "node_selector_requirements_as_selector",
+]
