@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import sys
+import threading
 from typing import Any
 
 import pytest
@@ -198,3 +201,101 @@ def test_pair_anchors_both_lookup_directions() -> None:
     # 6 pairs in the label set, 4 in the index: walks the index's pairs
     assert index.matching({"z": "3", "y": "2", "x": "1", "w": ""}) == ["xy", "xz", "yz"]
     assert index.stats()["pair"] == 4
+
+
+# ---------------------------------------------------------------- thread safety
+
+STRESS_KEYS = ["a", "b", "c"]
+STRESS_VALUES = ["1", "2", "3", "10"]
+
+
+def _stress_selector(rng: random.Random) -> Selector:
+    reqs = []
+    for _ in range(rng.randint(0, 3)):
+        key = rng.choice(STRESS_KEYS)
+        op = rng.choice(list(Operator))
+        if op in (Operator.IN, Operator.NOT_IN):
+            reqs.append(Requirement(key, op, rng.sample(STRESS_VALUES, rng.randint(1, 2))))
+        elif op in (Operator.GT, Operator.LT):
+            reqs.append(Requirement(key, op, [rng.choice(STRESS_VALUES)]))
+        else:
+            reqs.append(Requirement(key, op))
+    return Selector(reqs)
+
+
+def _stress_labels(rng: random.Random) -> dict[str, str]:
+    keys = rng.sample(STRESS_KEYS, rng.randint(0, len(STRESS_KEYS)))
+    return {k: rng.choice(STRESS_VALUES) for k in keys}
+
+
+def test_concurrent_writers_and_readers() -> None:
+    """2 writers (add/replace/discard/remove) and 2 readers (matching, iteration) at
+    once: no exception, no torn result, and afterwards the index equals brute force.
+
+    Each writer owns its ids, so its own dict is the exact final state of them. The
+    thread switch interval is shortened so that races show up within the time bound.
+    """
+    index: SelectorIndex[tuple[int, int]] = SelectorIndex()
+    stop = threading.Event()
+    errors: list[BaseException] = []
+    owned: list[dict[tuple[int, int], Selector]] = [{}, {}]
+
+    def writer(w: int) -> None:
+        rng = random.Random(w)
+        mine = owned[w]
+        try:
+            while not stop.is_set():
+                ident = (w, rng.randrange(60))
+                if rng.random() < 0.6:
+                    sel = _stress_selector(rng)
+                    index.add(ident, sel)
+                    mine[ident] = sel
+                elif ident in mine and rng.random() < 0.5:
+                    index.remove(ident)
+                    del mine[ident]
+                else:
+                    index.discard(ident)
+                    mine.pop(ident, None)
+        except BaseException as e:  # pragma: no cover - reported below
+            errors.append(e)
+            stop.set()
+
+    def reader(r: int) -> None:
+        rng = random.Random(100 + r)
+        try:
+            while not stop.is_set():
+                labels = _stress_labels(rng)
+                got = index.matching(labels)
+                assert len(got) == len(set(got)), f"duplicate ids in {got}"
+                ids = list(index)
+                assert len(ids) == len(set(ids)), f"duplicate ids in iteration {ids}"
+                len(index)
+                index.stats()
+        except BaseException as e:  # pragma: no cover - reported below
+            errors.append(e)
+            stop.set()
+
+    old_interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=writer, args=(w,)) for w in range(2)]
+        threads += [threading.Thread(target=reader, args=(r,)) for r in range(2)]
+        for t in threads:
+            t.start()
+        stop.wait(3.0)
+        stop.set()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(old_interval)
+    assert not errors, repr(errors[0])
+
+    reference = {**owned[0], **owned[1]}
+    order = list(index)
+    assert sorted(order) == sorted(reference)
+    rng = random.Random(7)
+    for labels in [_stress_labels(rng) for _ in range(300)]:
+        assert index.matching(labels) == [i for i in order if reference[i].matches(labels)]
+    for ident in order:
+        index.remove(ident)
+    assert all(v == 0 for v in index.stats().values())

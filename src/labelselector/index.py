@@ -29,11 +29,18 @@ anchor is their only requirement and those whose compiled ``Selector.matches``
 holds, adds the residual selectors
 nothing violated, and returns their ids in insertion order. The answer is exactly
 that of looping ``Selector.matches`` over every selector.
+
+Thread safety: every method takes an internal lock, so each call sees the index
+between two whole updates (an ``add``, ``remove``, ``discard`` or ``clear``), never in
+the middle of one; :meth:`SelectorIndex.matching` returns a new list that later
+updates never touch. Converting and compiling a selector happen before the lock is
+taken, so a slow parse does not block readers.
 """
 
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from operator import attrgetter
 from typing import Any, Generic, TypeVar
@@ -117,6 +124,7 @@ class SelectorIndex(Generic[K]):
     """
 
     def __init__(self, selectors: Mapping[K, Any] | Iterable[tuple[K, Any]] = ()) -> None:
+        self._lock = threading.Lock()
         self._entries: dict[K, _Entry[K]] = {}
         self._next_seq = 0
         # anchored selectors
@@ -136,17 +144,22 @@ class SelectorIndex(Generic[K]):
     # ------------------------------------------------------------------ container
 
     def __len__(self) -> int:
-        return len(self._entries)
+        with self._lock:
+            return len(self._entries)
 
     def __contains__(self, ident: object) -> bool:
-        return ident in self._entries
+        with self._lock:
+            return ident in self._entries
 
     def __iter__(self) -> Iterator[K]:
-        """Ids in insertion order."""
-        return (e.id for e in sorted(self._entries.values(), key=_seq))
+        """Ids in insertion order (a snapshot: later updates do not change it)."""
+        with self._lock:
+            entries = list(self._entries.values())
+        return iter([e.id for e in sorted(entries, key=_seq)])
 
     def __getitem__(self, ident: K) -> Selector:
-        return self._entries[ident].selector
+        with self._lock:
+            return self._entries[ident].selector
 
     def __repr__(self) -> str:
         return f"<SelectorIndex of {len(self)} selectors>"
@@ -159,29 +172,38 @@ class SelectorIndex(Generic[K]):
         A replaced id keeps its position in the order of :meth:`matching`'s results.
         """
         sel = as_selector(selector)
-        old = self._entries.pop(ident, None)
-        if old is not None:
-            self._unlink(old)
-            seq = old.seq
-        else:
-            seq = self._next_seq
-            self._next_seq += 1
-        entry = _Entry(seq, ident, sel)
-        self._link(entry)
-        self._entries[ident] = entry
+        sel.predicate  # noqa: B018 - compile outside the lock
+        with self._lock:
+            old = self._entries.pop(ident, None)
+            if old is not None:
+                self._unlink(old)
+                seq = old.seq
+            else:
+                seq = self._next_seq
+                self._next_seq += 1
+            entry = _Entry(seq, ident, sel)
+            self._link(entry)
+            self._entries[ident] = entry
 
     def remove(self, ident: K) -> None:
         """Remove the selector stored under ``ident`` (``KeyError`` if there is none)."""
-        entry = self._entries.pop(ident)
-        self._unlink(entry)
+        with self._lock:
+            entry = self._entries.pop(ident)
+            self._unlink(entry)
 
     def discard(self, ident: K) -> None:
         """Remove the selector under ``ident`` if there is one."""
-        if ident in self._entries:
-            self.remove(ident)
+        with self._lock:
+            entry = self._entries.pop(ident, None)
+            if entry is not None:
+                self._unlink(entry)
 
     def clear(self) -> None:
         """Remove every selector."""
+        with self._lock:
+            self._clear()
+
+    def _clear(self) -> None:
         self._entries.clear()
         self._by_value.clear()
         self._by_key.clear()
@@ -317,6 +339,10 @@ class SelectorIndex(Generic[K]):
         Exactly ``[i for i, s in items if s.matches(labels)]``, without evaluating the
         selectors that cannot match.
         """
+        with self._lock:
+            return self._matching(labels)
+
+    def _matching(self, labels: Mapping[str, str]) -> list[K]:
         found: list[_Entry[K]] = []
         killed: set[int] = set()
         by_value, by_key = self._by_value, self._by_key
@@ -382,6 +408,10 @@ class SelectorIndex(Generic[K]):
         Gt, Lt); ``residual``: only absences or no requirements; ``nothing``: nil
         selectors. ``value_postings``/``key_postings``: distinct lists.
         """
+        with self._lock:
+            return self._stats()
+
+    def _stats(self) -> dict[str, int]:
         counts = {"pair": 0, "value": 0, "key": 0, "residual": 0, "nothing": 0}
         for e in self._entries.values():
             counts[e.anchor[0]] += 1
