@@ -2,6 +2,7 @@
 
 * :mod:`.nodeaffinity`: :class:`NodeSelector`, :class:`PreferredSchedulingTerms`,
   :class:`RequiredNodeAffinity`, :func:`node_selector_requirements_as_selector`.
+* :mod:`.podaffinity`: :class:`AffinityTerm` (inter-pod affinity terms).
 
 See ``docs/scheduling.md`` for what is covered and what is out of scope.
 """
@@ -14,8 +15,10 @@ from .nodeaffinity import (
     RequiredNodeAffinity,
     node_selector_requirements_as_selector,
 )
+from .podaffinity import AffinityTerm
 
 __all__ = [
+    "AffinityTerm",
     "NodeSelector",
     "PreferredSchedulingTerms",
     "RequiredNodeAffinity",
