@@ -100,3 +100,36 @@ def test_match_types_scalars_like_kubernetes(capsys: pytest.CaptureFixture[str],
     f.write_text("kind: Pod\napiVersion: v1\nmetadata: {name: a, labels: {flag: 'yes', n: '1'}}\n---\nkind: Pod\napiVersion: v1\nmetadata: {name: b, labels: {flag: yes}}\n")
     code, out, _ = run(capsys, "match", "-l", "flag=yes", str(f))
     assert out.splitlines() == ["pod/a"]  # in b, `yes` is a YAML 1.1 bool, not the string "yes"
+
+
+def test_every_command_is_registered_from_its_module(capsys: pytest.CaptureFixture[str]) -> None:
+    import importlib
+
+    from labelselector.cli import COMMANDS
+
+    assert COMMANDS[:4] == ("parse", "match", "explain", "lint")
+    for name in COMMANDS:
+        module = importlib.import_module(f"labelselector.cli.{name}")
+        assert callable(module.add_parser) and callable(module.run), name
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert all(name in out for name in COMMANDS)
+
+
+def test_command_modules_import_alone_without_circles() -> None:
+    # Each command module (and the reader) imports on its own in a fresh interpreter.
+    from labelselector.cli import COMMANDS
+
+    for name in (*COMMANDS, "reader"):
+        res = subprocess.run(
+            [sys.executable, "-c", f"import labelselector.cli.{name}"], capture_output=True, text=True
+        )
+        assert res.returncode == 0, res.stderr
+
+
+def test_lint_gets_every_argument_verbatim(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", "--list-checks"]) == 0
+    assert "selector" in capsys.readouterr().out
+    assert main(["lint", "-h"]) == 0
+    assert "labelselector lint" in capsys.readouterr().out

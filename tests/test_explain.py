@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import sys
@@ -12,7 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from labelselector import Operator, Requirement, Selector, SelectorError, _cli_explain
+from labelselector import Operator, Requirement, Selector, SelectorError
+from labelselector.cli import explain as _cli_explain
 from labelselector.explain import explain, nearest
 
 
@@ -128,7 +130,8 @@ def run_cli(argv: list[str], stdin: str = "") -> tuple[int, str]:
     old = sys.stdin
     sys.stdin = io.StringIO(stdin)
     try:
-        code: int = args.func(args, out)
+        with contextlib.redirect_stdout(out):
+            code: int = _cli_explain.run(args)
     finally:
         sys.stdin = old
     return code, out.getvalue()
@@ -202,6 +205,6 @@ def test_doctests() -> None:
     import doctest
     import importlib
 
-    for name in ["labelselector.explain", "labelselector._cli_explain"]:
+    for name in ["labelselector.explain", "labelselector.cli.explain"]:
         result = doctest.testmod(importlib.import_module(name))
         assert result.failed == 0 and result.attempted > 0

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, TextIO
+from typing import Any
 
-from .explain import explain
+from .reader import InputError, iter_objects, read_text
 
 __all__ = ["add_parser", "run", "parse_labels"]
 
@@ -54,7 +54,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--labels", metavar="K=V,...", help="the labels to explain, e.g. app=web")
     src.add_argument("file", nargs="?", metavar="FILE", help="Kubernetes object(s); '-' = stdin")
-    p.set_defaults(func=run)
     return p
 
 
@@ -67,17 +66,17 @@ def _title(obj: dict[str, Any]) -> str:
     return f"{kind}/{name}" + (f" (namespace {ns})" if ns else "")
 
 
-def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
+def run(args: argparse.Namespace) -> int:
     """Run ``explain`` for parsed ``args``; returns the exit code.
 
     Invalid selectors raise :class:`~labelselector.errors.SelectorError` and unreadable
-    input raises ``labelselector.cli.InputError`` (the main CLI turns them into exit
-    codes 1 and 2).
+    input raises :class:`~labelselector.cli.reader.InputError` (the main CLI turns them
+    into exit codes 1 and 2).
     """
-    from .api import parse
-    from .cli import InputError, _read, iter_objects
+    from ..api import parse
+    from ..explain import explain
 
-    stream = sys.stdout if out is None else out
+    stream = sys.stdout
     selector = parse(args.selector)
     if args.labels is not None:
         try:
@@ -87,7 +86,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         e = explain(selector, given)
         stream.write(str(e) + "\n")
         return 0 if e else 1
-    objects = list(iter_objects(args.file, _read(args.file)))
+    objects = list(iter_objects(args.file, read_text(args.file)))
     if not objects:
         raise InputError(f"{args.file}: no Kubernetes object found")
     all_match = True
