@@ -15,7 +15,7 @@ from labelselector import (
 )
 from labelselector.grammar import next_token, parse_with_grammar
 
-from .conftest import CORPUS
+from .conftest import corpus_path
 
 NAME_MSG = (
     "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end "
@@ -313,9 +313,7 @@ def test_parse_is_cached_and_same_as_grammar() -> None:
 
 
 def _corpus_lines(name: str) -> list[tuple[str, str]]:
-    path = CORPUS / name
-    if not path.exists():
-        pytest.fail(f"shared corpus not found at {path} (set LABELSELECTOR_SHARED)")
+    path = corpus_path(name)
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):

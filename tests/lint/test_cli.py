@@ -10,10 +10,9 @@ import pytest
 
 from labelselector.lint import lint, main
 
-from ..conftest import CORPUS as _CORPUS_ROOT
+from ..conftest import corpus_path
 
 FIXTURES = Path(__file__).parent / "fixtures"
-CORPUS = _CORPUS_ROOT / "manifests"
 
 WARN_ONLY = str(FIXTURES / "label-value-null.bad.yaml")
 ERROR = str(FIXTURES / "label-key-invalid.bad.yaml")
@@ -115,9 +114,8 @@ def test_python_dash_m_and_list_checks() -> None:
 
 
 def test_corpus_lints_without_crash() -> None:
-    if not CORPUS.is_dir():
-        pytest.fail(f"shared corpus not found at {CORPUS} (set LABELSELECTOR_SHARED)")
-    result = lint([str(CORPUS)], group_by="file", enabled=None)
+    corpus = corpus_path("manifests")
+    result = lint([str(corpus)], group_by="file", enabled=None)
     assert result.files == 407
     assert result.stats.objects >= 1100
     assert not [f for f in result.findings if f.check in ("input-invalid", "yaml-syntax", "yaml-limit")]
