@@ -3,7 +3,7 @@
 """Differential test of labelselector against the real Kubernetes Go code.
 
 Generates inputs, runs them through the Go harness (``main.go`` built against
-k8s.io/apimachinery, see README.md) and through ``labelselector``, and compares:
+the k8s.io/apimachinery version pinned in go.mod, see README.md) and through ``labelselector``, and compares:
 
 * ``parse``:    ``labels.Parse``            vs ``labelselector.parse``
 * ``ls``:       ``LabelSelectorAsSelector`` vs ``labelselector.from_label_selector``
@@ -13,7 +13,7 @@ k8s.io/apimachinery, see README.md) and through ``labelselector``, and compares:
 
 Usage::
 
-    python tools/k8sdiff/diff.py --go-bin /work/k8sdiff/harness/k8sdiff \
+    python tools/k8sdiff/diff.py --go-bin tools/k8sdiff/k8sdiff \
         --mode all -n 200000 --seed 1 --json /tmp/k8sdiff.json
 
 Exit status is 1 when any unexplained discrepancy is found.
@@ -747,7 +747,11 @@ def run_mode(go_bin: str, mode: str, n: int, seed: int) -> tuple[int, Findings, 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--go-bin", default="/work/k8sdiff/harness/k8sdiff")
+    ap.add_argument(
+        "--go-bin",
+        default=str(Path(__file__).resolve().parent / "k8sdiff"),
+        help="the built Go harness (default: tools/k8sdiff/k8sdiff, where README.md builds it)",
+    )
     ap.add_argument("--mode", choices=[*MODES, "all"], default="all")
     ap.add_argument("-n", type=int, default=200_000, help="generated cases per mode")
     ap.add_argument("--seed", type=int, default=1)

@@ -1,7 +1,7 @@
 // Command k8sdiff is the Go side of the differential test in tools/k8sdiff.
 //
-// It links the real Kubernetes pkg/labels code (kept outside this repository, see
-// README.md) and answers one JSON request per input line with one JSON line:
+// It is built against the k8s.io/apimachinery module pinned in go.mod (see README.md)
+// and answers one JSON request per input line with one JSON line:
 //
 //	k8sdiff parse     "selector string"          -> {"ok","string","reqs","err"}
 //	k8sdiff ls        {"sel": LabelSelector|null} -> {"ok","string","reqs","err","nothing","empty","ml_errs"}
@@ -18,73 +18,11 @@ import (
 	"os"
 	"sort"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/selection"
 	"k8s.io/apimachinery/pkg/util/validation"
 )
-
-// LabelSelector and LabelSelectorRequirement mirror metav1's types (JSON shape only).
-type LabelSelector struct {
-	MatchLabels      map[string]string          `json:"matchLabels,omitempty"`
-	MatchExpressions []LabelSelectorRequirement `json:"matchExpressions,omitempty"`
-}
-
-type LabelSelectorOperator string
-
-const (
-	LabelSelectorOpIn           LabelSelectorOperator = "In"
-	LabelSelectorOpNotIn        LabelSelectorOperator = "NotIn"
-	LabelSelectorOpExists       LabelSelectorOperator = "Exists"
-	LabelSelectorOpDoesNotExist LabelSelectorOperator = "DoesNotExist"
-)
-
-type LabelSelectorRequirement struct {
-	Key      string                `json:"key"`
-	Operator LabelSelectorOperator `json:"operator"`
-	Values   []string              `json:"values,omitempty"`
-}
-
-// LabelSelectorAsSelector is copied from k8s.io/apimachinery/pkg/apis/meta/v1/helpers.go
-// (with the 1.35+ "label selector operator" wording).
-func LabelSelectorAsSelector(ps *LabelSelector) (labels.Selector, error) {
-	if ps == nil {
-		return labels.Nothing(), nil
-	}
-	if len(ps.MatchLabels)+len(ps.MatchExpressions) == 0 {
-		return labels.Everything(), nil
-	}
-	requirements := make([]labels.Requirement, 0, len(ps.MatchLabels)+len(ps.MatchExpressions))
-	for k, v := range ps.MatchLabels {
-		r, err := labels.NewRequirement(k, selection.Equals, []string{v})
-		if err != nil {
-			return nil, err
-		}
-		requirements = append(requirements, *r)
-	}
-	for _, expr := range ps.MatchExpressions {
-		var op selection.Operator
-		switch expr.Operator {
-		case LabelSelectorOpIn:
-			op = selection.In
-		case LabelSelectorOpNotIn:
-			op = selection.NotIn
-		case LabelSelectorOpExists:
-			op = selection.Exists
-		case LabelSelectorOpDoesNotExist:
-			op = selection.DoesNotExist
-		default:
-			return nil, fmt.Errorf("%q is not a valid label selector operator", expr.Operator)
-		}
-		r, err := labels.NewRequirement(expr.Key, op, append([]string(nil), expr.Values...))
-		if err != nil {
-			return nil, err
-		}
-		requirements = append(requirements, *r)
-	}
-	selector := labels.NewSelector()
-	selector = selector.Add(requirements...)
-	return selector, nil
-}
 
 type selOut struct {
 	OK      bool            `json:"ok"`
@@ -116,7 +54,7 @@ func describe(sel labels.Selector, err error) selOut {
 
 // matchLabelErrors lists the error each matchLabels entry would give on its own:
 // Go visits the map in random order, so any of them may be the one reported.
-func matchLabelErrors(ps *LabelSelector) []string {
+func matchLabelErrors(ps *metav1.LabelSelector) []string {
 	if ps == nil {
 		return nil
 	}
@@ -131,9 +69,9 @@ func matchLabelErrors(ps *LabelSelector) []string {
 }
 
 type matchReq struct {
-	Sel    *string           `json:"sel"`
-	LS     *LabelSelector    `json:"ls"`
-	Labels map[string]string `json:"labels"`
+	Sel    *string               `json:"sel"`
+	LS     *metav1.LabelSelector `json:"ls"`
+	Labels map[string]string     `json:"labels"`
 }
 
 func main() {
@@ -160,13 +98,13 @@ func main() {
 			out = describe(labels.Parse(s))
 		case "ls":
 			var req struct {
-				Sel *LabelSelector `json:"sel"`
+				Sel *metav1.LabelSelector `json:"sel"`
 			}
 			if err := json.Unmarshal(line, &req); err != nil {
 				fmt.Fprintln(os.Stderr, "bad input:", err)
 				os.Exit(1)
 			}
-			o := describe(LabelSelectorAsSelector(req.Sel))
+			o := describe(metav1.LabelSelectorAsSelector(req.Sel))
 			o.MLErrs = matchLabelErrors(req.Sel)
 			out = o
 		case "validate":
@@ -195,7 +133,7 @@ func main() {
 			if req.Sel != nil {
 				sel, err = labels.Parse(*req.Sel)
 			} else {
-				sel, err = LabelSelectorAsSelector(req.LS)
+				sel, err = metav1.LabelSelectorAsSelector(req.LS)
 			}
 			o := selOut{Reqs: [][]interface{}{}, MLErrs: matchLabelErrors(req.LS)}
 			if err != nil {
