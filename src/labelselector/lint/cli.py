@@ -64,15 +64,20 @@ def lint(
         loaded.problems = [
             p for p in loaded.problems if not any(fnmatch.fnmatch(p.file, g) for g in ignore_paths)
         ]
-    linter = Linter(Options(namespace=namespace, runtime_label_keys=runtime_label_keys, group_by=group_by))
+    if enabled is None:
+        enabled = {c.id for c in CHECKS.values() if c.default}
+    linter = Linter(
+        Options(
+            namespace=namespace, runtime_label_keys=runtime_label_keys, group_by=group_by,
+            enabled=frozenset(enabled),
+        )
+    )
     broken = {p.file for p in loaded.problems if p.severity is Severity.ERROR}
     findings = linter.run(loaded.documents, broken)
     findings.extend(
         Finding(check=p.check, severity=p.severity, message=p.message, file=p.file, span=p.span)
         for p in loaded.problems
     )
-    if enabled is None:
-        enabled = {c.id for c in CHECKS.values() if c.default}
     findings = sorted((f for f in findings if f.check in enabled), key=Finding.sort_key)
     return Result(
         findings=findings,

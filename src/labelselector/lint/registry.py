@@ -1,4 +1,8 @@
-"""The checks: stable ids, default severities and one-line descriptions.
+"""The check registry: every check's id, severity, family and documentation.
+
+Each module of :mod:`labelselector.lint.checks` declares its checks with :func:`declare`
+(or the runner decorators of :mod:`labelselector.lint.checks._core`, which call it), so
+the registry, ``--list-checks``, SARIF rules and ``docs/lint.md`` all read one source.
 
 Ids are part of the public interface (suppression annotations, ``--disable``, SARIF
 rule ids): never rename one; retire it instead.
@@ -12,70 +16,82 @@ from .model import Severity
 
 HELP_URI = "https://github.com/labelselector/labelselector/blob/main/docs/lint.md"
 
+#: The check families, in documentation order: (id, title).
+FAMILIES: tuple[tuple[str, str], ...] = (
+    ("input", "Input"),
+    ("labels", "Labels"),
+    ("workloads", "Workload selectors"),
+    ("services", "Services"),
+    ("network", "Network policies"),
+    ("disruption", "Disruption budgets"),
+    ("monitoring", "Monitoring"),
+    ("affinity", "Affinity and spread"),
+    ("selectors", "Selector algebra"),
+)
+
 
 @dataclass(frozen=True)
 class Check:
-    """A check's metadata."""
+    """A check's metadata.
+
+    ``rationale`` says why the finding matters (and what exactly is checked), ``fix``
+    how to make it go away; the good/bad examples are the fixtures
+    ``tests/lint/fixtures/<id>.good.yaml`` / ``<id>.bad.yaml``.
+    """
 
     id: str
     severity: Severity
     summary: str
     #: Enabled unless disabled (``False``: only with ``--enable``).
     default: bool = True
+    family: str = ""
+    rationale: str = ""
+    fix: str = ""
+    #: Why the check is on or off by default (shown in the docs).
+    default_reason: str = ""
 
     @property
     def help_uri(self) -> str:
         """Link to the check's section of the documentation."""
         return f"{HELP_URI}#{self.id}"
 
+    @property
+    def fixtures(self) -> tuple[str, str]:
+        """Repository paths of the check's bad and good example."""
+        base = f"tests/lint/fixtures/{self.id}"
+        return f"{base}.bad.yaml", f"{base}.good.yaml"
+
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
-CHECKS: dict[str, Check] = {
-    c.id: c
-    for c in [
-        # Input
-        Check("input-invalid", E, "input is not UTF-8 text (binary data, bad encoding)"),
-        Check("input-too-large", E, "input file is larger than --max-file-size"),
-        Check("yaml-syntax", E, "document is not valid YAML"),
-        Check("yaml-limit", E, "document exceeds a safety limit (nesting, alias expansion)"),
-        Check("yaml-duplicate-key", W, "a mapping repeats a key; the earlier value is lost"),
-        Check("object-malformed", E, "a field has the wrong type for the Kubernetes API"),
-        # Labels and selectors: rejected by the API server
-        Check("label-key-invalid", E, "label key the API server rejects"),
-        Check("label-value-invalid", E, "label value the API server rejects"),
-        Check("label-value-not-string", E, "label or selector value is a YAML bool/number"),
-        Check("label-value-null", W, "label value is null (stored as the empty string)"),
-        Check("selector-expression-invalid", E, "matchExpressions / node selector rule the API server rejects"),
-        Check("workload-selector-missing", E, "workload has no spec.selector"),
-        Check("workload-selector-empty", E, "workload spec.selector is {}"),
-        Check("workload-selector-mismatch", E, "workload selector does not match its own template labels"),
-        Check("job-selector-not-generated", E, "Job sets spec.selector without manualSelector: true"),
-        Check("cronjob-selector-set", E, "CronJob sets jobTemplate.spec.selector or manualSelector"),
-        # Accepted but almost surely a bug
-        Check("selector-unknown-field", W, "unknown field inside a selector (silently dropped)"),
-        Check("selector-unsatisfiable", W, "selector can never match any object"),
-        Check("nodeselector-gt-lt-non-integer", W, "node selector Gt/Lt value is not an integer"),
-        Check("service-selects-nothing", W, "Service selector matches no pod template in its namespace"),
-        Check("service-without-selector", W, "Service has no selector and no Endpoints/EndpointSlice"),
-        Check("networkpolicy-selects-nothing", W, "NetworkPolicy pod selector matches no pod template"),
-        Check("namespaceselector-selects-nothing", W, "namespaceSelector matches no Namespace object"),
-        Check("pdb-selects-nothing", W, "PodDisruptionBudget selector matches no pod template"),
-        Check("pdb-selects-everything", W, "PodDisruptionBudget selector {} covers every pod in the namespace"),
-        Check("servicemonitor-selects-nothing", W, "ServiceMonitor selector matches no Service"),
-        Check("podmonitor-selects-nothing", W, "PodMonitor selector matches no pod template"),
-        Check("overlapping-workload-selectors", W, "two workloads' selectors can select the same pods"),
-        Check("anti-affinity-not-self", W, "pod anti-affinity selector selects neither this pod nor any other"),
-        Check("topology-spread-not-self", W, "topology spread selector does not select this pod"),
-        Check("topology-spread-no-selector", W, "topology spread constraint without labelSelector counts nothing"),
-        Check(
-            "selector-volatile-label", W,
-            "workload selector uses a label that changes between releases", default=False,
-        ),
-        # Opt-in
-        Check("service-selects-multiple-workloads", INFO, "Service selects the pods of several workloads", default=False),
-    ]
-}
+#: Every check, by id, in family order (filled by the check modules when imported).
+CHECKS: dict[str, Check] = {}
+
+_FAMILY_IDS = [f for f, _ in FAMILIES]
+
+
+def declare(
+    id: str,
+    severity: Severity,
+    summary: str,
+    *,
+    family: str,
+    rationale: str,
+    fix: str,
+    default: bool = True,
+    default_reason: str = "",
+) -> Check:
+    """Register a check's metadata and return it (ids must be unique)."""
+    if id in CHECKS:
+        raise ValueError(f"check {id!r} declared twice")
+    if family not in _FAMILY_IDS:
+        raise ValueError(f"check {id!r}: unknown family {family!r}")
+    check = Check(id, severity, summary, default, family, rationale, fix, default_reason)
+    CHECKS[id] = check
+    ordered = sorted(CHECKS.values(), key=lambda c: _FAMILY_IDS.index(c.family))
+    CHECKS.clear()
+    CHECKS.update((c.id, c) for c in ordered)
+    return check
 
 
 def get(check_id: str) -> Check:
