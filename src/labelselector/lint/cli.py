@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, BinaryIO
 
-from . import _engine, config, loader, output
+from . import _engine, config, loader, output, registry
 from .checks import RUNTIME_LABEL_KEYS, Linter, Options, Stats
 from .model import Finding, Severity
 from .registry import CHECKS
@@ -102,7 +102,10 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage error or unreadable input.",
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help="files, directories (recursive) or - for stdin")
-    p.add_argument("-o", "--output", choices=output.FORMATS, default="text", help="output format (default: text)")
+    p.add_argument(
+        "-o", "--output", choices=(*output.FORMATS, "markdown"), default="text",
+        help="output format (default: text; markdown: only with --list-checks)",
+    )
     p.add_argument(
         "--fail-on", choices=("error", "warning", "info", "never"), default=None,
         help="lowest severity that makes the exit status 1 (default: error)",
@@ -120,10 +123,9 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _list_checks(out: IO[str]) -> None:
-    for c in CHECKS.values():
-        flag = "" if c.default else " (opt-in)"
-        out.write(f"{c.id:36} {str(c.severity):8} {c.summary}{flag}\n")
+def _list_checks(out: IO[str], fmt: str) -> None:
+    """The check table of docs/lint.md: aligned text, or Markdown with ``-o markdown``."""
+    out.write(registry.markdown_table() if fmt == "markdown" else registry.text_table())
 
 
 def main(argv: list[str] | None = None, stdin: BinaryIO | None = None) -> int:
@@ -135,8 +137,11 @@ def main(argv: list[str] | None = None, stdin: BinaryIO | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     if args.list_checks:
-        _list_checks(out)
+        _list_checks(out, args.output)
         return EXIT_CLEAN
+    if args.output == "markdown":
+        err.write("labelselector lint: error: -o markdown is only for --list-checks\n")
+        return EXIT_USAGE
     if not args.paths:
         parser.print_usage(err)
         err.write("labelselector lint: error: give at least one PATH (or - for stdin)\n")

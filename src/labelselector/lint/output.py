@@ -85,9 +85,9 @@ def to_sarif(findings: Sequence[Finding], version: str, success: bool = True) ->
                 "id": check.id,
                 "name": "".join(p.capitalize() for p in check.id.split("-")),
                 "shortDescription": {"text": check.summary},
-                "fullDescription": {"text": check.summary},
+                "fullDescription": {"text": check.rationale or check.summary},
                 "helpUri": check.help_uri,
-                "help": {"text": f"{check.summary}. See {check.help_uri}"},
+                "help": {"text": f"{check.summary}. Fix: {check.fix} See {check.help_uri}"},
                 "defaultConfiguration": {"level": _SARIF_LEVEL[check.severity]},
             }
         )

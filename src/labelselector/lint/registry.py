@@ -97,3 +97,29 @@ def declare(
 def get(check_id: str) -> Check:
     """The check with this id (``KeyError`` when unknown)."""
     return CHECKS[check_id]
+
+
+def family_title(family: str) -> str:
+    """The heading of a family."""
+    return dict(FAMILIES)[family]
+
+
+def table_rows() -> list[tuple[str, str, str, str]]:
+    """``(id, severity, default, summary)`` of every check, in registry order: the table
+    ``--list-checks`` prints and ``docs/lint.md`` shows."""
+    return [
+        (c.id, str(c.severity), "on" if c.default else "opt-in", c.summary) for c in CHECKS.values()
+    ]
+
+
+def markdown_table() -> str:
+    """:func:`table_rows` as a Markdown table (ids linked to their sections)."""
+    lines = ["| id | severity | default | summary |", "|---|---|---|---|"]
+    for cid, sev, default, summary in table_rows():
+        lines.append(f"| [`{cid}`](#{cid}) | {sev} | {default} | {summary} |")
+    return "\n".join(lines) + "\n"
+
+
+def text_table() -> str:
+    """:func:`table_rows` as aligned text columns."""
+    return "".join(f"{cid:36} {sev:8} {default:7} {summary}\n" for cid, sev, default, summary in table_rows())
