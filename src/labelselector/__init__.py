@@ -19,6 +19,7 @@ from .algebra import (
     witness,
 )
 from .api import as_selector, matches, parse
+from .compare import same_selector
 from .convert import (
     from_label_selector,
     from_proto_bytes,
@@ -26,6 +27,7 @@ from .convert import (
     to_label_selector,
     to_proto,
 )
+from .display import format_label_selector, parse_display
 from .errors import FieldError, SelectorError, SelectorSyntaxError, SelectorValidationError
 from .explain import Explanation, RequirementExplanation, explain
 from .index import SelectorIndex
@@ -53,6 +55,9 @@ __all__ = [
     "RequirementExplanation",
     "SelectorIndex",
     "equivalent",
+    "format_label_selector",
+    "parse_display",
+    "same_selector",
     "explain",
     "implies",
     "intersects",
