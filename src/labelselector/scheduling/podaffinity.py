@@ -28,6 +28,7 @@ False
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ..convert import from_label_selector, new_requirement
@@ -40,6 +41,7 @@ __all__ = [
     "required_affinity_terms",
     "required_anti_affinity_terms",
     "pod_affinity_parse_error",
+    "resolve_namespaces",
 ]
 
 
@@ -180,3 +182,26 @@ def pod_affinity_parse_error(pod: Any) -> str | None:
             errs.append(f"{label}: {exc.message}")
     return aggregate(errs) if errs else None
 
+
+
+def resolve_namespaces(term: AffinityTerm, namespaces: Mapping[str, Labels] | None) -> AffinityTerm:
+    """The incoming pod's term with its namespaceSelector folded into names.
+
+    kube-scheduler's ``mergeAffinityTermNamespacesIfNotEmpty``: an empty (``{}``)
+    namespaceSelector is kept (it matches every namespace); any other adds the names
+    of the known ``namespaces`` (name -> labels) it matches and becomes
+    ``Selector.nothing()``. Namespaces not in ``namespaces`` are unknown, so only
+    ``namespaces`` entries can be matched by a selector.
+    """
+    if term.namespace_selector.is_empty():
+        return term
+    names = set(term.namespaces)
+    sel = term.namespace_selector
+    if not sel.is_nothing:
+        names |= {n for n, labels in (namespaces or {}).items() if sel.matches(labels)}
+    out = object.__new__(AffinityTerm)
+    out.selector = term.selector
+    out.namespaces = frozenset(names)
+    out.namespace_selector = Selector.nothing()
+    out.topology_key = term.topology_key
+    return out
