@@ -10,6 +10,7 @@ and builds exactly what the grammar does.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from .errors import INVALID, FieldError, SelectorSyntaxError, SelectorValidationError
 from .grammar import _IDENT, _PREFIX, SPECIAL, WHITESPACE, _new_requirement
@@ -18,32 +19,39 @@ from .validation import validate_label_key
 
 __all__ = ["fast_parse"]
 
-_TOKENS = re.compile(rf"[{re.escape(WHITESPACE)}]+|(!=|==|[{re.escape(SPECIAL)}]|{_IDENT})")
+# One match per token, with the whitespace before it: group 1 is the token.
+_TOKENS = re.compile(rf"[{re.escape(WHITESPACE)}]*(!=|==|[{re.escape(SPECIAL)}]|{_IDENT})")
 _BINARY = frozenset({"=", "==", "!=", ">", "<"})
 _SPECIAL_TOKENS = frozenset({"!=", "==", *SPECIAL})
 
 # Token kinds: identifiers are everything that is not a special token.
 _END = ""
 
+Token = tuple[str, int, int]
 
-def _tokens(text: str) -> list[tuple[str, int, int]]:
-    out = [
-        (m.group(1), m.start(1), m.end(1)) for m in _TOKENS.finditer(text) if m.group(1) is not None
-    ]
+
+def _tokens(text: str) -> Iterator[Token]:
+    """The tokens of ``text`` as ``(literal, start, end)``, read lazily, then the end forever.
+
+    Lazy, so a parse that fails early never reads (or stores) the rest of the input.
+    """
+    for m in _TOKENS.finditer(text):
+        start, end = m.span(1)
+        yield (m.group(1), start, end)
     n = len(text)
-    out.append((_END, n, n))
-    return out
+    while True:
+        yield (_END, n, n)
 
 
 def _is_ident(tok: str) -> bool:
     return tok != _END and tok not in _SPECIAL_TOKENS
 
 
-def _syntax(template: str, text: str, tok: tuple[str, int, int]) -> SelectorSyntaxError:
+def _syntax(template: str, text: str, tok: Token) -> SelectorSyntaxError:
     return SelectorSyntaxError(template.format(T=tok[0]), text, tok[1], tok[2])
 
 
-def _key(text: str, tok: tuple[str, int, int]) -> tuple[str, int, int]:
+def _key(text: str, tok: Token) -> Token:
     key = tok[0]
     msgs = validate_label_key(key)
     if msgs:
@@ -53,39 +61,38 @@ def _key(text: str, tok: tuple[str, int, int]) -> tuple[str, int, int]:
 
 
 def fast_parse(text: str) -> Selector:
-    """Parse ``text`` exactly as :func:`labelselector.grammar.parse_with_grammar` does."""
-    toks = _tokens(text)
-    i = 0
+    """Parse ``text`` exactly as :func:`labelselector.grammar.parse_with_grammar` does.
+
+    One token of look-ahead, read on demand: the first error stops the parse.
+    """
+    nxt = _tokens(text).__next__
     reqs: list[Requirement] = []
-    first = toks[0]
-    if first[0] == _END:
+    t = nxt()
+    if t[0] == _END:
         return Selector()
-    if not (_is_ident(first[0]) or first[0] == "!"):
-        raise _syntax("found '{T}', expected: !, identifier, or 'end of string'", text, first)
+    if not (_is_ident(t[0]) or t[0] == "!"):
+        raise _syntax("found '{T}', expected: !, identifier, or 'end of string'", text, t)
     while True:
-        # One requirement starts at toks[i] (an identifier or "!").
-        tok = toks[i]
-        if tok[0] == "!":
-            i += 1
-            if not _is_ident(toks[i][0]):
-                raise _syntax(_PREFIX + "found '{T}', expected: identifier", text, toks[i])
-            key = _key(text, toks[i])
-            i += 1
+        # One requirement starts at t (an identifier or "!").
+        if t[0] == "!":
+            t = nxt()
+            if not _is_ident(t[0]):
+                raise _syntax(_PREFIX + "found '{T}', expected: identifier", text, t)
+            key = _key(text, t)
             reqs.append(_new_requirement(text, key, "!", [], key[2]))
+            t = nxt()
         else:
-            key = _key(text, tok)
-            i += 1
-            nxt = toks[i][0]
-            if nxt == "," or nxt == _END:
+            key = _key(text, t)
+            t = nxt()
+            op = t[0]
+            if op == "," or op == _END:
                 reqs.append(_new_requirement(text, key, None, [], key[2]))
-            elif nxt == "in" or nxt == "notin":
-                op = nxt
-                i += 1
-                if toks[i][0] != "(":
-                    raise _syntax(_PREFIX + "found '{T}' expected: '('", text, toks[i])
-                i += 1
-                values: list[tuple[str, int, int]] = []
-                t = toks[i]
+            elif op == "in" or op == "notin":
+                t = nxt()
+                if t[0] != "(":
+                    raise _syntax(_PREFIX + "found '{T}' expected: '('", text, t)
+                t = nxt()
+                values: list[Token] = []
                 if t[0] == ")":
                     values.append(("", t[1], t[1]))
                 elif _is_ident(t[0]) or t[0] == ",":
@@ -94,18 +101,14 @@ def fast_parse(text: str) -> Selector:
                         values.append(("", t[1], t[1]))
                     else:
                         values.append(t)
-                        i += 1
-                    while True:
-                        t = toks[i]
-                        if t[0] == ")":
-                            break
+                        t = nxt()
+                    while t[0] != ")":
                         if t[0] != ",":
                             raise _syntax(_PREFIX + "found '{T}', expected: ',' or ')'", text, t)
-                        i += 1
-                        t = toks[i]
+                        t = nxt()
                         if _is_ident(t[0]):
                             values.append(t)
-                            i += 1
+                            t = nxt()
                         elif t[0] == "," or t[0] == ")":
                             values.append(("", t[1], t[1]))
                         else:
@@ -116,32 +119,28 @@ def fast_parse(text: str) -> Selector:
                     raise _syntax(
                         _PREFIX + "found '{T}', expected: ',', ')' or identifier", text, t
                     )
-                end = toks[i][2]
-                i += 1
+                end = t[2]  # t is the ")"
+                t = nxt()
                 reqs.append(_new_requirement(text, key, op, values, end))
-            elif nxt in _BINARY:
-                op = nxt
-                i += 1
-                t = toks[i]
+            elif op in _BINARY:
+                t = nxt()
                 if t[0] == "," or t[0] == _END:
                     value = ("", t[1], t[1])
                 elif _is_ident(t[0]):
                     value = t
-                    i += 1
+                    t = nxt()
                 else:
                     raise _syntax(_PREFIX + "found '{T}', expected: identifier", text, t)
                 reqs.append(_new_requirement(text, key, op, [value], value[2]))
             else:
                 raise _syntax(
-                    _PREFIX + "found '{T}', expected: in, notin, =, ==, !=, gt, lt", text, toks[i]
+                    _PREFIX + "found '{T}', expected: in, notin, =, ==, !=, gt, lt", text, t
                 )
         # Between requirements.
-        t = toks[i]
         if t[0] == _END:
             return Selector(reqs)
         if t[0] != ",":
             raise _syntax("found '{T}', expected: ',' or 'end of string'", text, t)
-        i += 1
-        t = toks[i]
+        t = nxt()
         if not (_is_ident(t[0]) or t[0] == "!"):
             raise _syntax("found '{T}', expected: identifier after ','", text, t)

@@ -7,6 +7,7 @@ like ``utilerrors.NewAggregate(...).Error()``; :func:`go_quote` is Go's ``%q``.
 from __future__ import annotations
 
 import json
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Final
@@ -188,9 +189,10 @@ class SelectorError(ValueError):
         self.end = end if end is not None else pos
 
     def __str__(self) -> str:
+        message = shorten(self.message)
         if self.text is None or self.pos is None:
-            return self.message
-        return f"{self.message}\n{caret_lines(self.text, self.pos, self.end or self.pos)}"
+            return message
+        return f"{message}\n{caret_lines(self.text, self.pos, self.end or self.pos)}"
 
     def __reduce__(self) -> tuple[object, ...]:
         return (type(self), (self.message, self.text, self.pos, self.end))
@@ -221,20 +223,64 @@ class SelectorValidationError(SelectorError):
         return (type(self), (self.message, self.text, self.pos, self.end, self.errors))
 
 
+# ``str()`` of an error stays short whatever the input: ``message`` keeps Kubernetes'
+# full text (which quotes offending values whole), the display shortens it.
+MAX_RUN: Final = 200
+"""Longest run of non-blank characters ``str(err)`` shows whole; longer runs are cut."""
+MAX_MESSAGE: Final = 2000
+"""Longest message ``str(err)`` shows whole; a longer one loses its middle."""
+MAX_LINE: Final = 200
+"""Longest input line ``str(err)`` shows whole; a longer one is shown around the caret."""
+_CONTEXT = 40  # characters of input shown either side of the marked span
+_SPAN = 80  # characters of the marked span shown at most
+_RUN_RE = re.compile(rf"[^ ]{{{MAX_RUN + 1},}}")
+
+
+def _cut(text: str, head: int, tail: int) -> str:
+    return f"{text[:head]}...[{len(text) - head - tail} more characters]...{text[-tail:]}"
+
+
+def shorten(message: str) -> str:
+    """``message`` for display: long runs (quoted values, tokens) cut in the middle.
+
+    Messages that hold no run over :data:`MAX_RUN` characters and are at most
+    :data:`MAX_MESSAGE` long are returned unchanged.
+    """
+    if len(message) <= MAX_RUN:
+        return message
+    out = _RUN_RE.sub(lambda m: _cut(m.group(), MAX_RUN // 2, MAX_RUN // 4), message)
+    if len(out) > MAX_MESSAGE:
+        out = _cut(out, MAX_MESSAGE // 2, MAX_MESSAGE // 4)
+    return out
+
+
 def _visible(text: str) -> str:
     # Control characters would break the caret alignment: show them as one '?' each.
     return "".join(c if c.isprintable() or c == " " else "?" for c in text)
 
 
 def caret_lines(text: str, pos: int, end: int) -> str:
-    """The input line holding ``pos`` with ``~~~^`` under ``pos..end`` (packaging-style)."""
+    """The input line holding ``pos`` with ``~~~^`` under ``pos..end`` (packaging-style).
+
+    A line longer than :data:`MAX_LINE` is shown as a window around the span (at most
+    :data:`_SPAN` characters of it, :data:`_CONTEXT` either side), with ``...`` where
+    the line goes on; so the output is bounded whatever the input's size.
+    """
     start = text.rfind("\n", 0, pos) + 1
     stop = text.find("\n", pos)
     if stop == -1:
         stop = len(text)
-    line = text[start:stop]
-    col = pos - start
-    width = max(1, min(end, stop) - pos)
-    prefix = f"line {text.count(chr(10), 0, pos) + 1}: " if "\n" in text else ""
+    end = max(pos, min(end, stop))
+    lo, hi, shown_end = start, stop, end
+    if stop - start > MAX_LINE:
+        shown_end = min(end, pos + _SPAN)
+        lo = max(start, pos - _CONTEXT)
+        hi = min(stop, max(shown_end, pos + 1) + _CONTEXT)
+    left = "..." if lo > start else ""
+    right = "..." if hi < stop else ""
+    line = left + _visible(text[lo:hi]) + right
+    col = len(left) + pos - lo
+    width = max(1, shown_end - pos)
+    prefix = f"line {text.count(chr(10), 0, pos) + 1}: " if start > 0 or stop < len(text) else ""
     marker = " " * (len(prefix) + col) + "~" * (width - 1) + "^"
-    return f"    {prefix}{_visible(line)}\n    {marker}"
+    return f"    {prefix}{line}\n    {marker}"
