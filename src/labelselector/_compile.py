@@ -24,26 +24,17 @@ def _always(labels: Labels) -> bool:
     return True
 
 
-_INT64_MAX = 2**63 - 1
+# Plain ASCII digit strings shorter than this are below 10**18 < 2**63 - 1: in int64
+# range, so the compiled fast path can call ``int()`` directly (never on long input).
+_FAST_DIGITS = 19
 
 
-def _gt(value: str | None, threshold: int) -> bool:
-    if value is None:
-        return False
-    # Plain ASCII digits are the common case: skip the general int64 parser.
-    if value.isdigit() and value.isascii():
-        n = int(value)
-        return threshold < n <= _INT64_MAX
+def _gt(value: str, threshold: int) -> bool:
     m = _int64(value)
     return m is not None and m > threshold
 
 
-def _lt(value: str | None, threshold: int) -> bool:
-    if value is None:
-        return False
-    if value.isdigit() and value.isascii():
-        n = int(value)
-        return n < threshold and n <= _INT64_MAX
+def _lt(value: str, threshold: int) -> bool:
     m = _int64(value)
     return m is not None and m < threshold
 
@@ -56,14 +47,15 @@ def _term(r: Requirement, consts: dict[str, Any]) -> str:
     if op is Operator.DOES_NOT_EXIST:
         return f"{key} not in l"
     if op in (Operator.GT, Operator.LT):
-        # Inline the common case (plain ASCII digits) as a hand-written check would;
-        # anything else (signs, leading "+", non-integers) goes to the exact parser.
+        # Inline the common case (a few plain ASCII digits) as a hand-written check
+        # would; anything else (signs, "+", long or zero-padded digit strings,
+        # non-integers) goes to the exact int64 parser.
         t = r.threshold
-        fast = f"{t} < int(v) <= {_INT64_MAX}" if op is Operator.GT else f"int(v) < {t}"
+        fast = f"{t} < int(v)" if op is Operator.GT else f"int(v) < {t}"
         slow = "_gt" if op is Operator.GT else "_lt"
         return (
-            f"((v := l.get({key})) is not None and "
-            f"({fast} if v.isdigit() and v.isascii() else {slow}(v, {t})))"
+            f"((v := l.get({key})) is not None and ({fast} if v.isdigit() and "
+            f"len(v) < {_FAST_DIGITS} and v.isascii() else {slow}(v, {t})))"
         )
     values = r.value_set
     if len(values) == 1:
@@ -82,7 +74,7 @@ def compile_selector(selector: Selector) -> Callable[[Labels], bool]:
         return _never
     if not selector.requirements:
         return _always
-    consts: dict[str, Any] = {"_gt": _gt, "_lt": _lt, "int": int}
+    consts: dict[str, Any] = {"_gt": _gt, "_lt": _lt, "int": int, "len": len}
     body = " and ".join(_term(r, consts) for r in selector.requirements)
     source = f"lambda l: {body}"
     consts["__builtins__"] = {}

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .api import as_selector
-from .errors import go_quote
+from .errors import go_quote, shorten
 from .selector import Operator, Requirement, Selector, _int64
 
 __all__ = ["Explanation", "RequirementExplanation", "explain", "nearest"]
@@ -103,6 +103,10 @@ def _levenshtein(a: str, b: str) -> int:
     return previous[-1]
 
 
+_MAX_NEAR = 320
+"""Longest word :func:`nearest` compares (a valid key is at most 317 bytes)."""
+
+
 def _closeness(word: str, candidate: str) -> tuple[int, int] | None:
     """How near ``candidate`` is to ``word`` (lower is nearer), or ``None`` if not near."""
     if candidate == word:
@@ -110,6 +114,8 @@ def _closeness(word: str, candidate: str) -> tuple[int, int] | None:
     w, c = word.lower(), candidate.lower()
     if w == c:
         return (0, 0)  # differs only in case
+    if len(w) > _MAX_NEAR or len(c) > _MAX_NEAR:
+        return None  # longer than any valid key: no suggestion, no quadratic distance
     distance = _levenshtein(w, c)
     if distance <= max(1, min(len(w), len(c)) // 4):
         return (1, distance)  # a typo
@@ -158,17 +164,21 @@ def _explain_requirement(r: Requirement, labels: Mapping[str, str]) -> Requireme
                 verdict = "would match"
             else:
                 verdict = "would not match" + ("" if matched else " either")
-            hint += f" (its value {go_quote(labels[near])} {verdict})"
+            hint += f" (its value {shorten(go_quote(labels[near]))} {verdict})"
         return RequirementExplanation(r, matched, reason, near, hint)
-    shown = go_quote(value)
+    shown = shorten(go_quote(value))
     if op in (Operator.EXISTS, Operator.DOES_NOT_EXIST):
         return RequirementExplanation(r, matched, f"label {key} is present ({shown})")
     if op in (Operator.GT, Operator.LT):
         n = _int64(value)
         if n is None:
-            return RequirementExplanation(
-                r, matched, f"label {key} is {shown}, which is not an integer"
+            digits = value[1:] if value[:1] in ("+", "-") else value
+            what = (
+                "outside the int64 range"
+                if digits.isascii() and digits.isdigit()
+                else "not an integer"
             )
+            return RequirementExplanation(r, matched, f"label {key} is {shown}, which is {what}")
         reason = f"label {key} is {shown}"
         if not matched:
             word = "greater" if op is Operator.GT else "less"

@@ -39,14 +39,31 @@ _SPELLINGS = {
 }
 
 
+_INT64_DIGITS = 19
+"""Significant digits of the largest int64 (9223372036854775807)."""
+
+
 def _int64(text: str) -> int | None:
-    """Go's ``strconv.ParseInt(text, 10, 64)``: optional sign, ASCII digits, int64 range."""
+    """Go's ``strconv.ParseInt(text, 10, 64)``: optional sign, ASCII digits, int64 range.
+
+    Like Go, it has no length limit: leading zeros are free (``"0" * 5000 + "7"`` is 7)
+    and more than 19 significant digits is out of range. Only short digit strings reach
+    ``int()``, so Python's int-string conversion limit never applies.
+    """
     if not text:
         return None
     body = text[1:] if text[0] in "+-" else text
     if not body or not body.isascii() or not body.isdigit():
         return None
-    n = int(text)
+    if len(body) > _INT64_DIGITS:
+        body = body.lstrip("0")
+        if len(body) > _INT64_DIGITS:
+            return None
+        n = int(body or "0")
+        if text[0] == "-":
+            n = -n
+    else:
+        n = int(text)
     if -(2**63) <= n <= 2**63 - 1:
         return n
     return None
@@ -71,7 +88,7 @@ class Requirement:
     operator: Operator
     values: tuple[str, ...]
     spelling: str | None
-    _ident: tuple[Any, ...]
+    _ident: tuple[Any, ...] | None
 
     def __init__(
         self,
@@ -103,12 +120,9 @@ class Requirement:
         object.__setattr__(self, "operator", op)
         object.__setattr__(self, "values", vals)
         object.__setattr__(self, "spelling", spelling)
-        ident: tuple[Any, ...]
-        if op in (Operator.GT, Operator.LT):
-            ident = (key, op, _int64(vals[0]))
-        else:
-            ident = (key, op, frozenset(vals))
-        object.__setattr__(self, "_ident", ident)
+        # The identity (for ==/hash) is built on first use: parsing a large selector
+        # then costs no frozenset per requirement.
+        object.__setattr__(self, "_ident", None)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Requirement is immutable")
@@ -116,13 +130,23 @@ class Requirement:
     def __delattr__(self, name: str) -> None:
         raise AttributeError("Requirement is immutable")
 
+    def _identity(self) -> tuple[Any, ...]:
+        ident = self._ident
+        if ident is None:
+            if self.operator in (Operator.GT, Operator.LT):
+                ident = (self.key, self.operator, _int64(self.values[0]))
+            else:
+                ident = (self.key, self.operator, frozenset(self.values))
+            object.__setattr__(self, "_ident", ident)
+        return ident
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Requirement):
             return NotImplemented
-        return bool(self._ident == other._ident)
+        return bool(self._identity() == other._identity())
 
     def __hash__(self) -> int:
-        return hash(self._ident)
+        return hash(self._identity())
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Requirement, (self.key, self.operator, self.values, self.spelling))
@@ -204,7 +228,6 @@ class Selector:
 
     requirements: tuple[Requirement, ...]
     _nothing: bool
-    _ident: frozenset[Requirement]
 
     def __init__(self, requirements: Iterable[Requirement] = ()) -> None:
         reqs = tuple(sorted(requirements, key=_sort_key))
@@ -213,7 +236,6 @@ class Selector:
                 raise TypeError(f"Selector takes Requirement objects, not {type(r).__name__}")
         object.__setattr__(self, "requirements", reqs)
         object.__setattr__(self, "_nothing", False)
-        object.__setattr__(self, "_ident", frozenset(reqs))
 
     @classmethod
     def everything(cls) -> Selector:
@@ -243,10 +265,19 @@ class Selector:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Selector):
             return NotImplemented
-        return self._nothing == other._nothing and self._ident == other._ident
+        return self._nothing == other._nothing and self._identity() == other._identity()
 
     def __hash__(self) -> int:
-        return hash((self._nothing, self._ident))
+        return hash((self._nothing, self._identity()))
+
+    def _identity(self) -> frozenset[Requirement]:
+        # Built on first use, like Requirement's (a benign race: equal values).
+        d = self.__dict__
+        ident: frozenset[Requirement] | None = d.get("_ident")
+        if ident is None:
+            ident = frozenset(self.requirements)
+            d["_ident"] = ident
+        return ident
 
     def __reduce__(self) -> tuple[Any, ...]:
         if self._nothing:
