@@ -21,7 +21,7 @@ from .engines import need, postgres_server, spark_session
 
 # Strings Go's ParseInt rejects but some engine cast accepts (or reads differently).
 REJECTED = [" 5", "5 ", "1e3", "0x10", "0b101", "1_000", "1.5", "5\n", "5\x00", "\u0665", "\uff15", "9223372036854775808"]
-ACCEPTED = {"+5": 5, "-0": 0, "007": 7, "0" * 4000 + "7": 7, "-9223372036854775808": -(2**63)}
+ACCEPTED = {"+5": 5, "-0": 0, "007": 7, "0" * 5000 + "7": 7, "-9223372036854775808": -(2**63)}
 
 
 def gt(threshold: int, key: str = "n") -> Selector:
