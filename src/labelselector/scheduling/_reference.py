@@ -35,7 +35,7 @@ from .reasons import (
 )
 from .taints import find_untolerated_taint, pod_tolerations, tolerates_unschedulable
 
-__all__ = ["feasible_nodes_per_node", "node_affinity_prefilter"]
+__all__ = ["PerNode", "feasible_nodes_per_node", "node_affinity_prefilter"]
 
 Counts = dict[tuple[str, str], int]
 
@@ -98,41 +98,50 @@ def _labels(pod: Any) -> Labels:
     return labels_of(pod)
 
 
+class PerNode:
+    """Nodes and existing pods read once; :meth:`feasible` then checks one node at a time."""
+
+    def __init__(
+        self, nodes: Iterable[Any], pods: Iterable[Any] = (), *, namespaces: Mapping[str, Labels] | None = None
+    ) -> None:
+        self.nodes = read_nodes(nodes)
+        rows: dict[str, int] = {}
+        for i, n in enumerate(self.nodes):
+            rows.setdefault(n.name, i)
+        self.pods = read_pods(pods, rows)
+        self.namespaces = namespaces
+
+    def feasible(self, pod: Any) -> Feasibility:
+        """The filters for ``pod``, node by node, as the Go code reads."""
+        infos, existing_pods, namespaces = self.nodes, self.pods, self.namespaces
+        names = [n.name for n in infos]
+        pinned = node_affinity_prefilter(pod)
+        if pinned is not None and not pinned:
+            return Feasibility.prefilter_failure(names, "NodeAffinity", CONFLICT)
+        parse_error = pod_affinity_parse_error(pod)
+        if parse_error is not None:
+            return Feasibility.prefilter_failure(names, "InterPodAffinity", f"parsing pod: {parse_error}")
+
+        tolerations = pod_tolerations(pod)
+        node_name = path_get(pod, "spec", "nodeName") or ""
+        required = RequiredNodeAffinity(pod)
+        ns_labels = namespace_labels(namespaces, namespace_of(pod))
+        affinity = [resolve_namespaces(t, namespaces) for t in required_affinity_terms(pod)]
+        anti = [resolve_namespaces(t, namespaces) for t in required_anti_affinity_terms(pod)]
+        existing, aff_counts, anti_counts = _counts(pod, ns_labels, affinity, anti, infos, existing_pods)
+        self_match = bool(affinity) and all(t.matches_labels(namespace_of(pod), _labels(pod)) for t in affinity)
+        verdicts = [
+            _filter(n, pinned, tolerations, node_name, required, affinity, anti, existing, aff_counts, anti_counts, self_match)
+            for n in infos
+        ]
+        return Feasibility.from_verdicts(verdicts)
+
+
 def feasible_nodes_per_node(
     pod: Any, nodes: Iterable[Any], pods: Iterable[Any] = (), *, namespaces: Mapping[str, Labels] | None = None
 ) -> Feasibility:
     """:func:`~labelselector.scheduling.feasible_nodes`, one node at a time."""
-    infos = read_nodes(nodes)
-    rows: dict[str, int] = {}
-    for i, n in enumerate(infos):
-        rows.setdefault(n.name, i)
-    existing_pods = read_pods(pods, rows)
-    total = len(infos)
-    names = [n.name for n in infos]
-
-    pinned = node_affinity_prefilter(pod)
-    if pinned is not None and not pinned:
-        return Feasibility.prefilter_failure(names, "NodeAffinity", CONFLICT)
-    parse_error = pod_affinity_parse_error(pod)
-    if parse_error is not None:
-        return Feasibility.prefilter_failure(names, "InterPodAffinity", f"parsing pod: {parse_error}")
-
-    tolerations = pod_tolerations(pod)
-    node_name = path_get(pod, "spec", "nodeName") or ""
-    required = RequiredNodeAffinity(pod)
-    ns_labels = namespace_labels(namespaces, namespace_of(pod))
-    affinity = [resolve_namespaces(t, namespaces) for t in required_affinity_terms(pod)]
-    anti = [resolve_namespaces(t, namespaces) for t in required_anti_affinity_terms(pod)]
-    existing, aff_counts, anti_counts = _counts(pod, ns_labels, affinity, anti, infos, existing_pods)
-    self_match = bool(affinity) and all(t.matches_labels(namespace_of(pod), _labels(pod)) for t in affinity)
-
-    verdicts: list[Verdict] = []
-    for n in infos:
-        verdicts.append(
-            _filter(n, pinned, tolerations, node_name, required, affinity, anti, existing, aff_counts, anti_counts, self_match)
-        )
-    assert len(verdicts) == total
-    return Feasibility.from_verdicts(verdicts)
+    return PerNode(nodes, pods, namespaces=namespaces).feasible(pod)
 
 
 def _filter(
