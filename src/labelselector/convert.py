@@ -13,9 +13,21 @@ other way round, so their bytes must never be reinterpreted as each other.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any, Literal
 
+from ._fields import (
+    JUMPSTARTER,
+    K8S,
+    PROTO_FIELDS,
+    decode_error,
+    expressions_of,
+    field,
+    json_value,
+    labels_of,
+    list_type_error,
+    proto_name,
+)
 from .errors import INVALID, FieldError, SelectorError, SelectorValidationError, aggregate, go_quote
 from .selector import Operator, Requirement, Selector, _int64
 from .validation import validate_label_key, validate_label_value
@@ -30,12 +42,9 @@ __all__ = [
     "K8S",
 ]
 
-JUMPSTARTER = "jumpstarter.v1.LabelSelector"
-K8S = "k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector"
-_PROTO_FIELDS = {
-    JUMPSTARTER: ("match_labels", "match_expressions"),
-    K8S: ("matchLabels", "matchExpressions"),
-}
+# Kept under their former names: other modules import them from here.
+_PROTO_FIELDS = PROTO_FIELDS
+_proto_name = proto_name
 _LABEL_SELECTOR_OPS = {
     "In": Operator.IN,
     "NotIn": Operator.NOT_IN,
@@ -43,61 +52,6 @@ _LABEL_SELECTOR_OPS = {
     "DoesNotExist": Operator.DOES_NOT_EXIST,
 }
 _OP_NAMES = {v: k for k, v in _LABEL_SELECTOR_OPS.items()}
-
-
-def _proto_name(obj: Any) -> str | None:
-    desc = getattr(obj, "DESCRIPTOR", None)
-    name = getattr(desc, "full_name", None)
-    return name if isinstance(name, str) else None
-
-
-def _proto_fields(obj: Any) -> tuple[str, str] | None:
-    """(matchLabels, matchExpressions) field names of a supported message; None if not one."""
-    name = _proto_name(obj)
-    if name is None:
-        return None
-    if name not in _PROTO_FIELDS:
-        raise TypeError(f"unsupported protobuf message {name!r}: expected {JUMPSTARTER} or {K8S}")
-    return _PROTO_FIELDS[name]
-
-
-def _labels_of(obj: Any) -> Any:
-    """The matchLabels of any supported LabelSelector shape (``None`` when unset)."""
-    fields = _proto_fields(obj)
-    if fields is not None:
-        return dict(getattr(obj, fields[0]))
-    if isinstance(obj, Mapping):
-        return obj.get("matchLabels", obj.get("match_labels"))
-    if hasattr(obj, "match_labels") or hasattr(obj, "match_expressions"):
-        return getattr(obj, "match_labels", None)
-    raise TypeError(
-        f"expected a LabelSelector (dict, object with match_labels/match_expressions, or "
-        f"protobuf message), not {type(obj).__name__}"
-    )
-
-
-def _expressions_of(obj: Any) -> list[Any]:
-    """The matchExpressions of any supported LabelSelector shape (``[]`` when unset)."""
-    fields = _proto_fields(obj)
-    if fields is not None:
-        return list(getattr(obj, fields[1]))
-    if isinstance(obj, Mapping):
-        exprs = obj.get("matchExpressions", obj.get("match_expressions"))
-    else:
-        exprs = getattr(obj, "match_expressions", None)
-    if exprs is None:
-        return []
-    if isinstance(exprs, (str, bytes, Mapping)) or not isinstance(exprs, Iterable):
-        raise SelectorValidationError(
-            f"matchExpressions: Invalid value: must be a list, not {type(exprs).__name__}"
-        )
-    return list(exprs)
-
-
-def _field(expr: Any, name: str) -> Any:
-    if isinstance(expr, Mapping):
-        return expr.get(name)
-    return getattr(expr, name, None)
 
 
 def new_requirement(
@@ -172,10 +126,38 @@ def new_requirement(
 
 def _check_str(value: Any, what: str) -> str:
     if not isinstance(value, str):
+        shown = _bounded_repr(value)
         raise SelectorValidationError(
-            f"{what}: Invalid value: {value!r}: must be a string, not {type(value).__name__}"
+            f"{what}: Invalid value: {shown}: must be a string, not {type(value).__name__}"
         )
     return value
+
+
+def _bounded_repr(value: Any) -> str:
+    try:
+        text = repr(value)
+    except (RecursionError, ValueError):
+        return f"<{type(value).__name__}>"
+    return text if len(text) <= 200 else text[:150] + "..." + text[-30:]
+
+
+def _values(raw: Any, i: int) -> list[str] | None:
+    """The values of ``matchExpressions[i]`` (``None``: unset or empty), type-checked."""
+    kind = list_type_error(raw)
+    if kind is not None:
+        # The API server never sees a str or a map as a list: its JSON decoder fails.
+        path = f"matchExpressions[{i}].values"
+        err = FieldError(
+            INVALID,
+            path,
+            json_value(raw),
+            decode_error(path, kind, "[]string", "LabelSelectorRequirement"),
+        )
+        raise SelectorValidationError(str(err), errors=[err])
+    if raw is None:
+        return None
+    values = [_check_str(v, f"matchExpressions[{i}].values") for v in raw]
+    return values or None
 
 
 def from_label_selector(obj: Any) -> Selector:
@@ -202,8 +184,8 @@ def from_label_selector(obj: Any) -> Selector:
         raise TypeError(
             "from_label_selector() takes a LabelSelector object; use parse() for strings"
         )
-    labels = _labels_of(obj)
-    exprs = _expressions_of(obj)
+    labels = labels_of(obj)
+    exprs = expressions_of(obj)
     if labels is None:
         labels = {}
     if not isinstance(labels, Mapping):
@@ -220,19 +202,13 @@ def from_label_selector(obj: Any) -> Selector:
             )
         )
     for i, expr in enumerate(exprs):
-        op_name = _field(expr, "operator")
+        op_name = field(expr, "operator")
         op = _LABEL_SELECTOR_OPS.get(op_name) if isinstance(op_name, str) else None
         if op is None:
-            shown = go_quote(op_name) if isinstance(op_name, str) else go_quote(str(op_name))
+            shown = go_quote(op_name) if isinstance(op_name, str) else _bounded_repr(op_name)
             raise SelectorValidationError(f"{shown} is not a valid label selector operator")
-        key = _check_str(_field(expr, "key") or "", f"matchExpressions[{i}].key")
-        raw = _field(expr, "values")
-        values = (
-            None
-            if raw is None or len(raw) == 0
-            else [_check_str(v, f"matchExpressions[{i}].values") for v in raw]
-        )
-        reqs.append(new_requirement(key, op, values))
+        key = _check_str(field(expr, "key") or "", f"matchExpressions[{i}].key")
+        reqs.append(new_requirement(key, op, _values(field(expr, "values"), i)))
     return Selector(reqs)
 
 
@@ -317,7 +293,7 @@ def to_proto(
         return None
     labels, exprs = _label_selector_parts(selector, strict)
     msg = cls()
-    labels_field, exprs_field = _PROTO_FIELDS[msg.DESCRIPTOR.full_name]
+    labels_field, exprs_field = PROTO_FIELDS[msg.DESCRIPTOR.full_name]
     getattr(msg, labels_field).update(labels)
     added = getattr(msg, exprs_field)
     for k, op, vals in exprs:
@@ -329,9 +305,9 @@ def _unknown_field_count(msg: Any) -> int:
     from google.protobuf.unknown_fields import UnknownFieldSet
 
     count = len(UnknownFieldSet(msg))
-    for field, value in msg.ListFields():
-        if field.message_type is not None and not field.message_type.GetOptions().map_entry:
-            items = value if field.is_repeated else [value]
+    for fd, value in msg.ListFields():
+        if fd.message_type is not None and not fd.message_type.GetOptions().map_entry:
+            items = value if fd.is_repeated else [value]
             count += sum(_unknown_field_count(m) for m in items)
     return count
 
@@ -369,7 +345,7 @@ def from_proto_bytes(data: bytes, flavor: Literal["jumpstarter", "k8s"]) -> Sele
         if _unknown_field_count(alt_msg):
             return selector
         alt = from_label_selector(alt_msg)
-    except (DecodeError, SelectorError):
+    except (DecodeError, SelectorError, UnicodeDecodeError):
         return selector
     if alt != selector:
         raise SelectorValidationError(

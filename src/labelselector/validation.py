@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ._fields import decode_error, expressions_of, field, json_value, labels_of, list_type_error
 from .errors import FORBIDDEN, INVALID, REQUIRED, FieldError
 
 __all__ = [
@@ -124,10 +125,8 @@ def validate_labels(labels: Any, path: str = "metadata.labels") -> list[FieldErr
 
 
 def _json_value(v: Any) -> Any:
-    # Go prints non-string bad values as JSON; keep what json.dumps can render.
-    if v is None or isinstance(v, (bool, int, float, str, list, dict)):
-        return v
-    return str(v)
+    # Go prints non-string bad values as JSON; keep what json.dumps can render (bounded).
+    return json_value(v)
 
 
 _OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
@@ -151,20 +150,30 @@ def validate_label_selector(
     >>> [str(e) for e in validate_label_selector({"matchExpressions": [{"key": "a", "operator": "In"}]})]
     ["selector.matchExpressions[0].values: Required value: must be specified when `operator` is 'In' or 'NotIn'"]
     """
-    from .convert import _expressions_of, _field, _labels_of
-
     errs: list[FieldError] = []
     if obj is None:
         return errs
-    match_labels = _labels_of(obj)
+    match_labels = labels_of(obj)
     errs.extend(validate_labels(match_labels, f"{path}.matchLabels"))
-    for i, expr in enumerate(_expressions_of(obj)):
+    for i, expr in enumerate(expressions_of(obj)):
         p = f"{path}.matchExpressions[{i}]"
-        key = _field(expr, "key")
-        op = _field(expr, "operator")
-        values = _field(expr, "values")
-        values = list(values) if values is not None else []
-        if op in ("In", "NotIn"):
+        key = field(expr, "key")
+        op = field(expr, "operator")
+        raw = field(expr, "values")
+        kind = list_type_error(raw)
+        values = list(raw) if raw is not None and kind is None else []
+        if kind is not None:
+            # A str or map is no list: the API server's JSON decoder refuses it (and
+            # validation never runs), so no value-count error is added for it.
+            errs.append(
+                FieldError(
+                    INVALID,
+                    f"{p}.values",
+                    json_value(raw),
+                    decode_error(f"{p}.values", kind, "[]string", "LabelSelectorRequirement"),
+                )
+            )
+        elif op in ("In", "NotIn"):
             if not values:
                 errs.append(
                     FieldError(
