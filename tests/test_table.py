@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import random
 import threading
+import tracemalloc
+from collections.abc import Callable
 from types import MappingProxyType
 
 import pytest
@@ -84,23 +87,54 @@ def check(table: LabelTable, model: dict[int, dict[str, str]], sel: Selector) ->
     assert (~mask).ids() == [i for i in model if i not in set(expected)]
 
 
-@pytest.fixture(params=["default", "sparse", "eager"])
+def check_structure(table: LabelTable) -> None:
+    """Internal bookkeeping matches the rows: nothing kept for values or keys no row holds."""
+    rows_of_sparse = 0
+    for k, key in table._keys.items():
+        assert key.present.n > 0, k
+        assert (key.codes is not None) == (k in table._dense)
+        assert len(key.code_of) + len(key.free) + 1 == len(key.values)
+        for v, c in key.code_of.items():
+            assert key.values[c] == v and key.posts[c].n > 0
+        assert sum(key.posts[c].n for c in key.code_of.values()) == key.present.n
+        if key.smap is not None:
+            assert len(key.smap) == key.present.n
+            rows_of_sparse += len(key.smap)
+            for r in key.smap:
+                assert k in table._extra[r]
+    assert sum(map(len, table._extra.values())) == rows_of_sparse
+    assert table._alive.n == len(table)
+
+
+TUNINGS = {
+    "default": {},
+    # every value set stays an array of rows, every key a sparse column, every In/Exists
+    # query runs on rows, bulk path always (rare keys read label set by label set)
+    "sparse": {"CACHE_MIN_ROWS": 0, "SPARSE_RATIO": 1, "BULK_MIN": 1, "BLOCK": 3,
+               "KEY_RATIO": 0, "ROW_MODE": 1, "ROW_MODE_SELECT": 1, "BULK_COLUMNS": 0,
+               "SHADOW_MAX": 1},
+    # sparse values, but bitset queries over them (rebuilt bitsets kept and updated)
+    "shadowed": {"CACHE_MIN_ROWS": 0, "SPARSE_RATIO": 1, "ROW_MODE": 10**9,
+                 "ROW_MODE_SELECT": 10**9, "SHADOW_MAX": 3, "COMPARE_CACHE": 1,
+                 "COMPARE_SCAN": 10**9},
+    # pending changes applied at once; frequent compaction; every key a dense column
+    "eager": {"CACHE_MIN_ROWS": 0, "PENDING_MAX": 0, "COMPACT_MIN": 0, "KEY_RATIO": 10**9},
+    # thresholds so low that sets and columns switch between dense and sparse all the time
+    "mixed": {"SPARSE_RATIO": 4, "KEY_RATIO": 2, "ROW_MODE": 4, "ROW_MODE_SELECT": 2, "BULK_COLUMNS": 1,
+              "BULK_MIN": 2, "SHADOW_MAX": 2, "COMPARE_CACHE": 1, "COMPACT_MIN": 3},
+}  # fmt: skip
+
+
+@pytest.fixture(params=list(TUNINGS))
 def tuning(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run under the default thresholds and under ones that force the other code paths."""
-    if request.param == "sparse":  # every value set stays an array of rows; bulk path always
-        monkeypatch.setattr(table_mod, "CACHE_MIN_ROWS", 0)  # and select() caches results
-        monkeypatch.setattr(table_mod, "SPARSE_RATIO", 1)
-        monkeypatch.setattr(table_mod, "BULK_MIN", 1)
-        monkeypatch.setattr(table_mod, "BLOCK", 3)
-    elif request.param == "eager":  # pending changes applied at once; frequent compaction
-        monkeypatch.setattr(table_mod, "CACHE_MIN_ROWS", 0)
-        monkeypatch.setattr(table_mod, "PENDING_MAX", 0)
-        monkeypatch.setattr(table_mod, "COMPACT_MIN", 0)
+    for name, value in TUNINGS[request.param].items():
+        monkeypatch.setattr(table_mod, name, value)
     return str(request.param)
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(ops=ops, sels=st.lists(selectors, min_size=1, max_size=4))
 def test_table_matches_reference(tuning: str, ops: list, sels: list[Selector]) -> None:  # type: ignore[type-arg]
@@ -110,6 +144,7 @@ def test_table_matches_reference(tuning: str, ops: list, sels: list[Selector]) -
         apply(table, model, op)
         for sel in sels:  # reads interleaved with updates, so pending changes get applied
             check(table, model, sel)
+        check_structure(table)
     assert len(table) == len(model)
     assert table.ids() == list(model)
     for i, labels in model.items():
@@ -412,3 +447,191 @@ def test_concurrent_readers_never_see_torn_state(
     assert not errors, errors[:5]
     assert t.select("gen=0") == t.select("gen=0,mirror=0") == t.select("mirror notin (1)")
     assert t.select("gen=0") == list(range(n))  # the writer's last step set every gen to 0
+
+
+# -- resource bounds (each fails on a table that keeps dead values, rows x keys
+#    columns, or rebuilds bitsets on every query) -----------------------------------
+
+
+def _traced_growth(run: Callable[[], object]) -> int:
+    """Bytes still allocated after ``run()`` (tracemalloc; deterministic, no timing)."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before, _ = tracemalloc.get_traced_memory()
+        run()
+        gc.collect()
+        after, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return after - before
+
+
+def test_memory_follows_live_values_not_every_value_seen() -> None:
+    t = LabelTable((i, {"app": "web", "v": str(i % 7)}) for i in range(1000))
+
+    def churn() -> None:
+        for j in range(20_000):  # one id re-added with a new value (and key) each time
+            t.add(0, {"app": "web", "v": f"new-{j}", f"key-{j}": "x"})
+
+    grown = _traced_growth(churn)
+    # keeping every value would hold 20,000 strings, sets and keys (megabytes)
+    assert grown < 200_000, grown
+    stats = t.stats()
+    assert stats["values"] == stats["value_slots"] <= 1 + 7 + 1 + 1 and stats["keys"] == 3
+    assert t.select("v=new-19999") == [0] and t.count("v=new-5") == 0
+    assert t.labels(0) == {"app": "web", "v": "new-19999", "key-19999": "x"}
+    for i in range(1, 1000):
+        t.remove(i)
+    assert t.stats()["values"] == 3 and t.stats()["tombstones"] == 999  # below COMPACT_MIN
+
+
+def test_many_distinct_keys_cost_linear_memory() -> None:
+    n = 6000  # one unique key per row: rows x keys columns would be 36 MB here
+    pairs = [(i, {f"k{i}": "v", "env": "prod" if i % 2 else "dev"}) for i in range(n)]
+    peak: list[int] = []
+
+    def build() -> LabelTable:
+        tracemalloc.start()
+        try:
+            t = LabelTable(pairs[: n // 2])
+            t.extend(pairs[n // 2 :])
+            for i, labels in pairs[:100]:
+                t.add(i, labels)  # single-row path too
+            peak.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+        return t
+
+    t = build()
+    assert peak[0] < 16_000_000, peak  # ~1.5 kB per key (linear); the columns alone were 36 MB
+    stats = t.stats()
+    assert stats["keys"] == n + 1 and stats["dense_columns"] <= 2
+    assert stats["set_and_column_bytes"] < 100 * n
+    assert t.select("k17") == [17] and t.count("env=prod,!k3") == n // 2 - 1
+    assert t.labels(5) == {"k5": "v", "env": "prod"}
+    t.remove(5)
+    assert "k5" not in t._keys and 5 not in t.select("env=prod")
+
+
+def test_gt_lt_result_is_reused_until_the_key_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    n = 20_000  # every value distinct: one rare row array per value
+    t = LabelTable((i, {"app": "web" if i % 2 else "db", "v": str(i)}) for i in range(n))
+    expected = sum(1 for i in range(n) if i % 2 and i > 10_000)
+    calls: list[int] = []
+    real = table_mod._bitset.from_rows
+    monkeypatch.setattr(table_mod._bitset, "from_rows", lambda rows: calls.append(1) or real(rows))
+
+    assert t.count("app=web,v>10000") == expected
+    first = len(calls)
+    assert first <= 2  # one bulk rebuild of the 9,999 rows, not one per value
+    for _ in range(3):
+        assert t.count("app=web,v>10000") == expected
+    assert len(calls) == first  # remembered: no rebuild at all
+    t.add(19_999, {"app": "web", "v": "5"})  # the key changed: recomputed, still right
+    assert t.count("app=web,v>10000") == expected - 1
+    assert t.count("v<3") == 3 and t.select("v<2") == [0, 1]
+
+
+def test_rare_values_are_not_rebuilt_on_every_query(monkeypatch: pytest.MonkeyPatch) -> None:
+    n = 50_000
+    pods = [{"app": "rare" if i % 5000 == 7 else f"c{i % 4}", "env": "prod" if i % 3 else "dev"}
+            for i in range(n)]  # fmt: skip
+    t = LabelTable(enumerate(pods))
+    calls: list[int] = []
+    real = table_mod._bitset.from_rows
+    monkeypatch.setattr(table_mod._bitset, "from_rows", lambda rows: calls.append(1) or real(rows))
+
+    def loop(text: str) -> list[int]:
+        sel = parse(text)
+        return [i for i, p in enumerate(pods) if sel.matches(p)]
+
+    for text in ["app=rare", "app=rare,env=prod", "app in (rare,c1),env=dev", "app=rare,env!=dev"]:
+        for _ in range(3):
+            assert t.select(text) == loop(text) and t.count(text) == len(loop(text))
+    # the selective ones ran on the row arrays; the broad one read a rebuilt bitset once
+    assert len(calls) <= 1, len(calls)
+    for _ in range(3):
+        assert t.count("app!=rare") == n - 10 and t.count("app notin (rare,c0)") == len(loop("app notin (rare,c0)"))  # fmt: skip
+    assert len(calls) <= 2  # kept and reused, not rebuilt per query
+    t.add(3, {"app": "rare", "env": "prod"})  # the kept bitset is updated in place
+    assert t.count("app!=rare") == n - 11 and t.select("app=rare") == [3, 7, 5007, *range(10007, n, 5000)]  # fmt: skip
+
+
+def test_rebuilt_bitsets_of_unique_labels_stay_bounded() -> None:
+    n = 5000
+    t = LabelTable((i, {"name": f"pod-{i}", "env": "prod"}) for i in range(n))
+    for i in range(500):
+        assert t.count(f"name!=pod-{i}") == n - 1
+    assert len(t._shadows.order) <= table_mod.SHADOW_MAX
+    assert t.stats()["set_and_column_bytes"] < 100 * n + table_mod.SHADOW_MAX * n // 8
+
+
+@given(ops=ops, sels=st.lists(selectors, min_size=1, max_size=4))
+@settings(max_examples=60, deadline=None)
+def test_row_path_equals_bitset_path(ops: list, sels: list[Selector]) -> None:  # type: ignore[type-arg]
+    """The same table answers every selector alike from row arrays and from bitsets."""
+    table = LabelTable()
+    model: dict[int, dict[str, str]] = {}
+    saved = table_mod.SPARSE_RATIO
+    try:
+        table_mod.SPARSE_RATIO = 1  # every value set is a row array
+        for op in ops:
+            apply(table, model, op)
+            for sel in sels:
+                answers = [_bitset_rows(table._eval(sel, row_mode)) for row_mode in (1, 10**9)]
+                assert answers[0] == answers[1]
+                assert [table._ids[r] for r in answers[0]] == [
+                    i for i, labels in model.items() if sel.matches(labels)
+                ]
+    finally:
+        table_mod.SPARSE_RATIO = saved
+
+
+def _bitset_rows(got: int | list[int]) -> list[int]:
+    return positions(got) if isinstance(got, int) else got
+
+
+# -- type errors name the id and the key ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("labels", "detail"),
+    [
+        ("app=web", "got str"),
+        (None, "got NoneType"),
+        ([("app", "web")], "got list"),
+        ({1: "web"}, "key 1 is int"),
+        ({"app": 5}, "the value of key 'app' is int"),
+        ({"app": None}, "the value of key 'app' is NoneType"),
+        ({"app": ["web"]}, "the value of key 'app' is list"),
+    ],
+)
+@pytest.mark.parametrize("how", ["add", "replace", "extend-one", "extend-bulk", "extend-bulk-rare"])
+def test_bad_labels_are_a_type_error_naming_id_and_key(
+    labels: object, detail: str, how: str
+) -> None:
+    t = LabelTable((i, {"app": "db", "tier": "x"}) for i in range(100))
+    before = (t.ids(), [t.labels(i) for i in t.ids()], t.select("app=db"))
+    msg = f"labels of id 'bad' must be a mapping of str to str: {detail}"
+    with pytest.raises(TypeError) as err:
+        if how == "add":
+            t.add("bad", labels)  # type: ignore[arg-type]
+        elif how == "replace":
+            t.add(0, {"app": "web"})
+            t.add("bad", {"app": "web"})
+            t.add("bad", labels)  # type: ignore[arg-type]
+        elif how == "extend-one":
+            t.extend([(1000, {"app": "web"}), ("bad", labels)])  # type: ignore[list-item]
+        elif how == "extend-bulk":
+            t.extend([*((j, {"app": "web"}) for j in range(1000, 1100)), ("bad", labels)])  # type: ignore[list-item]
+        else:  # many distinct keys: the rare ones are read label set by label set
+            many = [(j, {f"k{j}": "v"}) for j in range(1000, 1100)]
+            t.extend([*many, ("bad", labels)])  # type: ignore[list-item]
+    assert str(err.value) == msg
+    if how == "replace":
+        before = (t.ids()[:-1], [t.labels(i) for i in t.ids()[:-1]], t.select("app=db"))
+        assert t.labels("bad") == {"app": "web"}
+        assert (t.ids()[:-1], [t.labels(i) for i in t.ids()[:-1]], t.select("app=db")) == before
+    else:
+        assert (t.ids(), [t.labels(i) for i in t.ids()], t.select("app=db")) == before

@@ -3,17 +3,24 @@
 A :class:`LabelTable` indexes many label sets under ids and answers a selector
 over all of them at once. Each row (one id) has a row number; each label key and
 each ``(key, value)`` pair keeps the set of rows holding it as a Python int used as
-a bitset (bit ``i`` = row ``i``). A selector is then a handful of C-level big-int
-operations, whatever the number of rows:
+a bitset (bit ``i`` = row ``i``), or, for rare ones, as an array of row numbers. A
+selector is then a handful of C-level big-int operations, whatever the number of
+rows:
 
 * ``k in (a, b)`` is ``rows[k=a] | rows[k=b]``; ``k`` (Exists) is ``present[k]``;
 * ``k notin (a, b)`` / ``k!=a`` is ``alive & ~(rows[k=a] | rows[k=b])``, so rows
   without ``k`` are selected, as in Kubernetes; ``!k`` is ``alive & ~present[k]``;
 * ``k>n`` / ``k<n`` OR together the rows of every value of ``k`` that parses as an
   int64 (Go's ``ParseInt``, the same function :meth:`Selector.matches` uses) and
-  compares; a per-key sorted index of those values makes this a bisect;
+  compares; a per-key sorted index of those values makes this a bisect, and the
+  result is remembered until a row of ``k`` changes;
 * requirements AND together; ``Selector.everything()`` is ``alive`` and
   ``Selector.nothing()`` is ``0``.
+
+A selective selector (one of its In/Exists requirements holds fewer than one row in
+``ROW_MODE`` and all its values are rare) is answered from the rows instead: the
+candidate rows of that requirement are checked against the other requirements
+through the key columns, so its cost follows the rows it touches, not the table.
 
 Design notes (numbers in ``docs/benchmarks.md``):
 
@@ -22,21 +29,30 @@ Design notes (numbers in ``docs/benchmarks.md``):
   removing an id clears its bits and leaves a tombstone. Tombstones are squeezed
   out by :meth:`LabelTable.compact`, which runs by itself once they outnumber the
   live rows (amortized O(1) per removal; it is the only whole-table rebuild).
-* Per key, a column (``array``, one small int code per row, 0 = absent) remembers
-  each row's value, so replacing or removing a row knows which bits to clear,
-  at 1 byte per row per key while a key has fewer than 256 values.
+* A value (or key) that no row holds any more is forgotten at once and its code is
+  reused, so memory follows the live label sets, not every value ever seen.
+* Per key, a column remembers each row's value code, so replacing or removing a
+  row knows which bits to clear. A key held by at least one row in ``KEY_RATIO``
+  has a dense column (``array``, 1 byte per row while it has < 256 values); a rarer
+  key has a ``dict`` row -> code, and the table keeps, per row, the names of its
+  rare keys. So a table with many distinct keys costs memory and time linear in
+  its labels, not rows x keys.
 * A rare value keeps a plain array of its rows instead of a bitset (a bitset
   costs rows/8 bytes however few rows it holds), so unique-per-object labels do not
-  cost O(rows) each.
+  cost O(rows) each. When a bitset query reads one, the rebuilt bitset is kept
+  (and kept up to date) while it stays among the ``SHADOW_MAX`` most recently read.
 * Single-row updates do not touch the big ints (that would copy 125 kB per bitset
   at a million rows): they go into a small per-bitset dict of pending changes that
   the next read of that bitset applies in one pass (or once it grows past a bound).
 * :meth:`LabelTable.extend` builds the bitsets in bulk, with no per-label Python
-  work: per key one C-level pass codes the column (``map(dict.get, ...)`` into a
-  value -> code dict whose ``__missing__`` admits new values, into ``bytes``), then
-  :func:`._bitset.split_column` turns it into one bitset per value with one
-  ``translate`` + ``int(..., 2)`` pass per bit plane of the codes (at most 8) and
-  about two big-int operations per value.
+  work for common keys: per key one C-level pass codes the column
+  (``map(dict.get, ...)`` into a value -> code dict whose ``__missing__`` admits new
+  values, into ``bytes``), then :func:`._bitset.split_column` turns it into one
+  bitset per value with one ``translate`` + ``int(..., 2)`` pass per bit plane of
+  the codes (at most 8) and about two big-int operations per value. With more than
+  ``BULK_COLUMNS`` distinct keys in a batch, only keys held by one row in
+  ``KEY_RATIO`` of the batch get a column pass; the rarer ones are read from the few
+  label sets that hold them.
 * :meth:`LabelTable.select` remembers its last few results (``cache_size``); every
   update forgets them. Turning a bitset into a list of ids costs ~9 ns per *row
   scanned* (``itertools.compress``), far more than the bitset itself, and
@@ -58,13 +74,15 @@ import builtins
 import threading
 from array import array
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain, compress, repeat
+from operator import gt, itemgetter, lt, not_
 from typing import Any, TypeVar, cast
 
 from . import _bitset
 from .api import as_selector
-from .selector import Labels, Operator, Selector, _int64
+from .selector import Labels, Operator, Requirement, Selector, _int64
 
 __all__ = ["LabelTable", "Mask", "select", "filter", "select_many"]
 
@@ -73,6 +91,23 @@ T = TypeVar("T")
 # A value whose row count times SPARSE_RATIO is below the table's row count keeps a
 # plain array of rows (4 bytes a row) instead of a bitset (rows/8 bytes).
 SPARSE_RATIO = 256
+# A key held by at least one row in KEY_RATIO gets a dense column; a dense key held
+# by fewer than one row in 4 * KEY_RATIO goes back to a row -> code dict.
+KEY_RATIO = 32
+# A selector whose most selective In/Exists requirement holds at most one row in
+# ROW_MODE (all in row arrays) is counted from those rows, not with bitsets; select()
+# does so up to one row in ROW_MODE_SELECT (a bitset's ids cost ~1 ns per table row).
+ROW_MODE = 1024
+ROW_MODE_SELECT = 64
+# Rebuilt bitsets of rare values kept up to date (most recently read first).
+SHADOW_MAX = 64
+# Gt/Lt results remembered (each until a row of its key changes).
+COMPARE_CACHE = 8
+# Gt/Lt scan a dense column instead of OR-ing value sets when the key has more than
+# one distinct value per COMPARE_SCAN rows.
+COMPARE_SCAN = 64
+# extend(): with more distinct keys than this, rare keys skip the per-key column pass.
+BULK_COLUMNS = 32
 # A bitset applies its pending single-row changes once this many have queued up.
 PENDING_MAX = 4096
 # compact() runs by itself when tombstones exceed both this and the live rows.
@@ -89,54 +124,88 @@ CACHE_MIN_ROWS = 4096
 BLOCK = 256
 
 _WIDER = {"B": ("H", 0xFF), "H": ("I", 0xFFFF), "I": ("I", 0xFFFFFFFF)}
+_FLIP = bytes.maketrans(b"01", b"10")
+_TO_FLAGS = bytes.maketrans(b"01", b"\x00\x01")
+_NAN = float("nan")  # the number of a non-integer value: every comparison with it is False
+
+
+def _type_error(id: Any, detail: str) -> TypeError:
+    return TypeError(f"labels of id {id!r} must be a mapping of str to str: {detail}")
+
+
+def _check_labels(id: Any, labels: Any) -> None:
+    """Raise a TypeError naming ``id`` (and the key) unless ``labels`` maps str to str."""
+    if not isinstance(labels, Mapping):
+        raise _type_error(id, f"got {type(labels).__name__}")
+    for k, v in labels.items():
+        if not isinstance(k, str):
+            raise _type_error(id, f"key {k!r} is {type(k).__name__}")
+        if not isinstance(v, str):
+            raise _type_error(id, f"the value of key {k!r} is {type(v).__name__}")
 
 
 class _Rows:
-    """The rows holding one ``(key, value)`` pair, or one key.
+    """The rows holding one ``(key, value)`` pair, or one key, or the live rows.
 
-    Either dense (``bits``, with ``pend``: row -> set/clear not yet applied) or
-    sparse (``rows``: an array of row numbers, any order, ``bits`` unused).
+    Dense: ``rows`` is None and the set is ``bits`` with ``pend`` (row -> set/clear
+    not applied yet). Sparse: ``rows`` is an array of row numbers (any order); while
+    ``shadow`` is set, ``bits``/``pend`` hold the same rows as a bitset too (see
+    :class:`_Shadows`). ``n`` counts the rows either way.
     """
 
-    __slots__ = ("bits", "rows", "pend")
+    __slots__ = ("bits", "rows", "pend", "n", "shadow")
 
     def __init__(self) -> None:
         self.bits = 0
         self.rows: array[int] | None = array("I")
         self.pend: dict[int, bool] | None = None
+        self.n = 0
+        self.shadow = False
 
     def densify(self) -> None:
         if self.rows is not None:
-            self.bits = _bitset.from_rows(self.rows.tolist())
+            if not self.shadow:
+                self.bits = _bitset.from_rows(self.rows.tolist())
             self.rows = None
+            self.shadow = False
+
+    def unshadow(self) -> None:
+        if self.rows is not None and self.shadow:
+            self.shadow = False
+            self.bits = 0
+            self.pend = None
+
+    def _queue(self, r: int, on: bool) -> None:
+        pend = self.pend
+        if pend is None:
+            self.pend = {r: on}
+        else:
+            pend[r] = on
+            if len(pend) > PENDING_MAX:
+                self.flush()
 
     def add(self, r: int, nrows: int) -> None:
+        """Add row ``r`` (not in the set)."""
+        self.n += 1
         rows = self.rows
         if rows is not None:
             rows.append(r)
+            if self.shadow:
+                self._queue(r, True)
             if len(rows) * SPARSE_RATIO >= nrows:
                 self.densify()
             return
-        pend = self.pend
-        if pend is None:
-            self.pend = {r: True}
-        else:
-            pend[r] = True
-            if len(pend) > PENDING_MAX:
-                self.flush()
+        self._queue(r, True)
 
     def discard(self, r: int) -> None:
+        """Remove row ``r`` (in the set)."""
+        self.n -= 1
         rows = self.rows
         if rows is not None:
             rows.remove(r)
-            return
-        pend = self.pend
-        if pend is None:
-            self.pend = {r: False}
-        else:
-            pend[r] = False
-            if len(pend) > PENDING_MAX:
-                self.flush()
+            if not self.shadow:
+                return
+        self._queue(r, False)
 
     def flush(self) -> None:
         pend = self.pend
@@ -151,10 +220,21 @@ class _Rows:
                 bits |= _bitset.from_rows(on)
             self.bits = bits
 
-    def mask(self) -> int:
+    def mask(self, shadows: _Shadows | None = None) -> int:
+        """The rows as a bitset; a sparse set's rebuilt bitset is kept in ``shadows``."""
         rows = self.rows
         if rows is not None:
-            return _bitset.from_rows(rows.tolist()) if rows else 0
+            if not self.shadow:
+                if not rows:
+                    return 0
+                bits = _bitset.from_rows(rows.tolist())
+                if shadows is not None:
+                    self.bits = bits
+                    self.shadow = True
+                    shadows.keep(self)
+                return bits
+            if shadows is not None:
+                shadows.keep(self)
         if self.pend:
             self.flush()
         return self.bits
@@ -167,10 +247,11 @@ class _Rows:
         """
         if not bits:
             return
+        count = bits.bit_count()
+        self.n += count
         rows = self.rows
         if rows is not None:
-            count = bits.bit_count()
-            if (len(rows) + count) * SPARSE_RATIO < nrows:
+            if len(rows) * SPARSE_RATIO < nrows and (len(rows) + count) * SPARSE_RATIO < nrows:
                 # Stays an array of rows: find them one by one (cost per row found).
                 if code:
                     append = rows.append
@@ -181,46 +262,103 @@ class _Rows:
                         i = find(code, i + 1)
                 else:
                     rows.extend([r0 + i for i in _bitset.positions(bits)])
+                if self.shadow:
+                    self.bits |= bits << r0
                 return
             self.densify()
         self.bits |= bits << r0 if r0 else bits
 
     def merge_rows(self, rows: list[int], nrows: int) -> None:
         """Add ``rows`` (new rows, not in this set yet)."""
+        if not rows:
+            return
+        self.n += len(rows)
         mine = self.rows
         if mine is not None and (len(mine) + len(rows)) * SPARSE_RATIO < nrows:
             mine.extend(rows)
+            if self.shadow:
+                self.bits |= _bitset.from_rows(rows)
             return
         self.densify()
         self.bits |= _bitset.from_rows(rows)
 
     def nbytes(self) -> int:
         rows = self.rows
+        size = (self.bits.bit_length() + 7) // 8
         if rows is not None:
-            return rows.buffer_info()[1] * rows.itemsize
-        return (self.bits.bit_length() + 7) // 8
+            size += rows.buffer_info()[1] * rows.itemsize
+        return size
+
+
+_GONE = _Rows()  # posts[c] of a forgotten value code (never read or changed)
+
+
+class _Shadows:
+    """The sparse sets whose rebuilt bitsets are kept, most recently read last (at most SHADOW_MAX)."""
+
+    __slots__ = ("order",)
+
+    def __init__(self) -> None:
+        self.order: dict[_Rows, None] = {}
+
+    def keep(self, rows: _Rows) -> None:
+        order = self.order
+        order.pop(rows, None)
+        order[rows] = None
+        while len(order) > SHADOW_MAX:
+            old = next(iter(order))
+            del order[old]
+            old.unshadow()
+
+    def forget(self, rows: _Rows) -> None:
+        if self.order.pop(rows, 1) is None:
+            rows.unshadow()
 
 
 class _Key:
     """Everything the table knows about one label key."""
 
-    __slots__ = ("codes", "values", "code_of", "posts", "present", "_ints")
+    __slots__ = ("codes", "smap", "tc", "values", "code_of", "posts", "present", "free",
+                 "version", "_num", "_sorted")  # fmt: skip
 
     def __init__(self) -> None:
-        # codes[r]: value code of row r (0 = key absent); rows past the end are absent.
-        self.codes: array[int] = array("B")
-        self.values: list[str] = [""]  # code -> value; code 0 unused
+        # Dense column: codes[r] is row r's value code (0 = key absent; rows past the
+        # end are absent). Sparse column (codes is None): smap[r] for the rows holding it.
+        self.codes: array[int] | None = None
+        self.smap: dict[int, int] | None = {}
+        self.tc = "B"  # the column's typecode (wide enough for every code)
+        self.values: list[str | None] = [None]  # code -> value; None: code 0 or forgotten
         self.code_of: dict[str, int] = {}
-        self.posts: list[_Rows] = [_Rows()]  # code -> rows; posts[0] unused
+        self.posts: list[_Rows] = [_GONE]  # code -> rows; posts[0] unused
         self.present = _Rows()
-        self._ints: tuple[list[int], list[int]] | None = None
+        self.free: list[int] = []  # forgotten codes, reused by new values (last first)
+        self.version = 0  # changes with every row added to or removed from the key
+        # Built on the first Gt/Lt: code -> int64 value (NaN if none), kept up to date
+        # from then on; and the (value, code) pairs sorted, rebuilt when values change.
+        self._num: list[float] | None = None
+        self._sorted: tuple[list[float], list[int]] | None = None
 
     def code(self, r: int) -> int:
         codes = self.codes
+        if codes is None:
+            return cast("dict[int, int]", self.smap).get(r, 0)
         return codes[r] if r < len(codes) else 0
+
+    def codes_at(self, rows: list[int], n: int) -> Sequence[int]:
+        """The codes of ``rows`` (at least one row, all below ``n``)."""
+        codes = self.codes
+        if codes is None:
+            return list(map(cast("dict[int, int]", self.smap).get, rows, repeat(0)))
+        self.pad(n)
+        if len(rows) == 1:
+            return [codes[rows[0]]]
+        return cast("tuple[int, ...]", itemgetter(*rows)(codes))
 
     def set_code(self, r: int, c: int) -> None:
         codes = self.codes
+        if codes is None:
+            cast("dict[int, int]", self.smap)[r] = c
+            return
         n = len(codes)
         if r < n:
             codes[r] = c
@@ -229,55 +367,84 @@ class _Key:
                 codes.frombytes(bytes((r - n) * codes.itemsize))
             codes.append(c)
 
+    def clear_code(self, r: int) -> None:
+        codes = self.codes
+        if codes is None:
+            del cast("dict[int, int]", self.smap)[r]
+        else:
+            codes[r] = 0
+
     def pad(self, n: int) -> None:
         codes = self.codes
-        if len(codes) < n:
+        if codes is not None and len(codes) < n:
             codes.frombytes(bytes((n - len(codes)) * codes.itemsize))
 
+    def next_codes(self, count: int) -> list[int]:
+        """The codes the next ``count`` calls of :meth:`new_value` will hand out."""
+        free = self.free
+        reused = free[::-1][:count]
+        base = len(self.values)
+        return reused + list(range(base, base + count - len(reused)))
+
     def new_value(self, v: str) -> int:
-        if not isinstance(v, str):
-            raise TypeError(f"label values must be str, not {type(v).__name__}")
-        c = len(self.values)
-        wider, limit = _WIDER[self.codes.typecode]
-        if c > limit:
-            if wider == self.codes.typecode:
-                raise OverflowError("too many distinct values for one label key")
-            self.codes = array(wider, self.codes)
-        self.values.append(v)
+        free = self.free
+        if free:
+            c = free.pop()
+            self.values[c] = v
+            self.posts[c] = _Rows()
+        else:
+            c = len(self.values)
+            wider, limit = _WIDER[self.tc]
+            if c > limit:
+                if wider == self.tc:
+                    raise OverflowError("too many distinct values for one label key")
+                self.tc = wider
+                if self.codes is not None:
+                    self.codes = array(wider, self.codes)
+            self.values.append(v)
+            self.posts.append(_Rows())
         self.code_of[v] = c
-        self.posts.append(_Rows())
-        self._ints = None
+        num = self._num
+        if num is not None:
+            x = _int64(v)
+            if c == len(num):
+                num.append(_NAN if x is None else x)
+            else:
+                num[c] = _NAN if x is None else x
+            self._sorted = None
         return c
 
-    def union(self, values: Iterable[str]) -> int:
-        m = 0
-        get = self.code_of.get
-        for v in values:
-            c = get(v)
-            if c is not None:
-                m |= self.posts[c].mask()
-        return m
+    def drop_value(self, c: int) -> None:
+        """Forget value code ``c`` (no row holds it any more)."""
+        del self.code_of[cast(str, self.values[c])]
+        self.values[c] = None
+        self.posts[c] = _GONE
+        self.free.append(c)
+        if self._num is not None:
+            self._num[c] = _NAN
+            self._sorted = None
 
-    def compare(self, op: Operator, threshold: int) -> int:
-        ints = self._ints
-        if ints is None:
-            pairs = sorted(
-                (n, c)
-                for c, n in ((c, _int64(v)) for c, v in enumerate(self.values) if c)
-                if n is not None
-            )
-            ints = self._ints = ([n for n, _ in pairs], [c for _, c in pairs])
-        nums, codes = ints
-        chosen = (
-            codes[bisect_right(nums, threshold) :]
-            if op is Operator.GT
-            else codes[: bisect_left(nums, threshold)]
-        )
-        m = 0
+    def nums(self) -> list[float]:
+        """code -> the value as Go's ``ParseInt`` reads it, or NaN (no comparison holds)."""
+        num = self._num
+        if num is None:
+            num = self._num = [
+                _NAN if v is None or (x := _int64(v)) is None else x for v in self.values
+            ]
+        return num
+
+    def sorted_ints(self) -> tuple[list[float], list[int]]:
+        """The int64 values of the key, ascending, and their codes."""
+        got = self._sorted
+        if got is None:
+            pairs = sorted((x, c) for c, x in enumerate(self.nums()) if x == x)  # not NaN
+            got = self._sorted = ([x for x, _ in pairs], [c for _, c in pairs])
+        return got
+
+    def sets(self, values: Iterable[str]) -> list[_Rows]:
+        """The row sets of those of ``values`` the key holds."""
         posts = self.posts
-        for c in chosen:
-            m |= posts[c].mask()
-        return m
+        return [posts[c] for c in {*map(self.code_of.get, values)} if c is not None]
 
 
 _ABSENT: Any = object()  # dict.get's default in bulk coding: "no such key in this label set"
@@ -291,18 +458,26 @@ class _Coder(dict):  # type: ignore[type-arg]
     to the key with :meth:`_Key.new_value`, in order, once the whole batch is valid).
     """
 
-    __slots__ = ("new", "base")
+    __slots__ = ("new", "key", "upcoming")
 
     def __init__(self, key: _Key | None) -> None:
         super().__init__(key.code_of if key is not None else ())
         self[_ABSENT] = 0
         self.new: list[str] = []
-        self.base = len(key.values) if key is not None else 1
+        self.key = key
+        self.upcoming: list[int] = []
 
     def __missing__(self, v: Any) -> int:
         if not isinstance(v, str):
-            raise TypeError(f"label values must be str, not {type(v).__name__}")
-        c = self[v] = self.base + len(self.new)
+            raise TypeError(v)
+        i = len(self.new)
+        if i == len(self.upcoming):
+            more = max(16, 2 * i)
+            if self.key is not None:
+                self.upcoming = self.key.next_codes(i + more)
+            else:
+                self.upcoming = list(range(1, i + more + 1))
+        c = self[v] = self.upcoming[i]
         self.new.append(v)
         return c
 
@@ -395,7 +570,8 @@ class LabelTable:
     ``selector`` arguments accept anything :func:`labelselector.matches` does
     (strings, :class:`Selector`, LabelSelector dicts/objects, protobuf messages) and
     give exactly :meth:`Selector.matches`' answers. Ids are any hashable objects;
-    label sets are ``Mapping[str, str]`` and are copied into the table's columns
+    label sets are ``Mapping[str, str]`` (anything else is a ``TypeError`` naming the
+    id and the key, and changes nothing) and are copied into the table's columns
     (later changes to the mapping do not affect the table). Results come in
     insertion order; re-adding an id keeps its place. All methods are thread-safe
     (see the module docstring).
@@ -416,10 +592,15 @@ class LabelTable:
         self._ids: list[Any] = []
         self._row: dict[Any, int] = {}
         self._keys: dict[str, _Key] = {}
+        self._dense: dict[str, _Key] = {}  # the keys with a dense column
+        self._extra: dict[int, list[str]] = {}  # row -> its keys with a sparse column
         self._alive = _Rows()
         self._alive.densify()
         self._dead = 0
         self._epoch = object()
+        self._shadows = _Shadows()
+        self._compared: dict[tuple[_Key, Operator, int], tuple[int, int]] = {}
+        self._reviewed = 0  # row count at the last review of dense columns
         self._changed()
 
     @property
@@ -449,7 +630,12 @@ class LabelTable:
     # -- updates ---------------------------------------------------------------
 
     def add(self, id: Hashable, labels: Labels) -> None:
-        """Index ``labels`` under ``id``; an existing ``id`` gets its labels replaced in place."""
+        """Index ``labels`` under ``id``; an existing ``id`` gets its labels replaced in place.
+
+        ``TypeError`` (naming ``id`` and the key) unless ``labels`` is a mapping of
+        str to str; the table is then unchanged.
+        """
+        _check_labels(id, labels)
         with self._lock:
             self._changed()
             r = self._row_of(id)
@@ -466,12 +652,12 @@ class LabelTable:
                 raise KeyError(id)
             self._changed()
             del self._row[id]
-            for key in self._keys.values():
-                old = key.code(r)
-                if old:
-                    key.posts[old].discard(r)
-                    key.present.discard(r)
-                    key.codes[r] = 0
+            n = len(self._ids)
+            for k, key in list(self._dense.items()):
+                if key.code(r):
+                    self._lose(k, key, r, n)
+            for k in list(self._extra.get(r, ())):
+                self._lose(k, self._keys[k], r, n)
             self._alive.discard(r)
             self._dead += 1
             if self._dead > COMPACT_MIN and self._dead > len(self._row):
@@ -488,7 +674,9 @@ class LabelTable:
         """Add many ``(id, labels)`` pairs (or a mapping id -> labels), as ``add`` would.
 
         Within ``pairs``, a repeated id behaves as repeated :meth:`add` calls (first
-        position, last labels). The whole batch is applied under one lock hold.
+        position, last labels). The whole batch is applied under one lock hold, and
+        a label set that is not a mapping of str to str (``TypeError`` naming its id
+        and key) leaves the table unchanged.
         """
         if isinstance(pairs, Mapping):
             ids: list[Any] = list(pairs)
@@ -505,6 +693,10 @@ class LabelTable:
                 add_labels(labels)
         if not ids:
             return
+        if set(map(type, dicts)) != {dict}:
+            for i, labels in zip(ids, dicts, strict=True):
+                if not isinstance(labels, Mapping):
+                    raise _type_error(i, f"got {type(labels).__name__}")
         with self._lock:
             self._changed()
             r0 = len(self._ids)
@@ -515,6 +707,8 @@ class LabelTable:
                     self._bulk_append(ids, dicts, blocks)
                     return
             del blocks
+            for i, labels in zip(ids, dicts, strict=True):  # validate all before any change
+                _check_labels(i, labels)
             batch = dict(zip(ids, dicts, strict=False))
             del ids, dicts
             if not self._row.keys().isdisjoint(batch):
@@ -549,64 +743,128 @@ class LabelTable:
             return None
         return self._ids.index(id, start, start + BLOCK)
 
+    def _key(self, k: str) -> _Key:
+        key = self._keys.get(k)
+        if key is None:
+            key = self._keys[k] = _Key()
+        return key
+
+    def _gain(self, k: str, key: _Key, r: int, v: str, n: int) -> None:
+        """Row ``r`` (without key ``k``) gets ``k=v``; the table has ``n`` rows."""
+        c = key.code_of.get(v)
+        if c is None:
+            c = key.new_value(v)
+        key.set_code(r, c)
+        key.posts[c].add(r, n)
+        key.present.add(r, n)
+        key.version += 1
+        if key.codes is None:
+            extra = self._extra.get(r)
+            if extra is None:
+                self._extra[r] = [k]
+            else:
+                extra.append(k)
+            if key.present.n * KEY_RATIO >= n:
+                self._to_dense(k, key, n)
+
+    def _lose(self, k: str, key: _Key, r: int, n: int) -> None:
+        """Row ``r`` loses key ``k``; a value or key no row holds any more is forgotten."""
+        c = key.code(r)
+        post = key.posts[c]
+        post.discard(r)
+        key.present.discard(r)
+        key.clear_code(r)
+        key.version += 1
+        if key.codes is None:
+            extra = self._extra[r]
+            if len(extra) == 1:
+                del self._extra[r]
+            else:
+                extra.remove(k)
+        if not post.n:
+            self._shadows.forget(post)
+            key.drop_value(c)
+        if not key.present.n:
+            del self._keys[k]
+            self._dense.pop(k, None)
+            self._shadows.forget(key.present)
+            self._compared = {ck: v for ck, v in self._compared.items() if ck[0] is not key}
+        elif key.codes is not None and key.present.n * KEY_RATIO * 4 < n:
+            self._to_sparse(k, key)
+
+    def _to_dense(self, k: str, key: _Key, length: int) -> None:
+        """Give key ``k`` a dense column of ``length`` rows (from its row -> code dict)."""
+        smap = cast("dict[int, int]", key.smap)
+        codes = array(key.tc, bytes(length * array(key.tc).itemsize))
+        for r, c in smap.items():
+            codes[r] = c
+        key.codes = codes
+        key.smap = None
+        self._dense[k] = key
+        extras = self._extra
+        for r in smap:
+            extra = extras[r]
+            if len(extra) == 1:
+                del extras[r]
+            else:
+                extra.remove(k)
+
+    def _to_sparse(self, k: str, key: _Key) -> None:
+        """Replace key ``k``'s dense column by a row -> code dict."""
+        codes = cast("array[int]", key.codes)
+        rows = list(compress(range(len(codes)), codes))
+        key.smap = dict(zip(rows, compress(codes, codes), strict=True))
+        key.codes = None
+        del self._dense[k]
+        extras = self._extra
+        for r in rows:
+            extra = extras.get(r)
+            if extra is None:
+                extras[r] = [k]
+            else:
+                extra.append(k)
+
+    def _review(self, n: int) -> None:
+        """Each time the table doubles, turn dense columns of keys now rare into dicts."""
+        if n < 2 * self._reviewed:
+            return
+        self._reviewed = n
+        for k, key in list(self._dense.items()):
+            if key.present.n * KEY_RATIO * 4 < n:
+                self._to_sparse(k, key)
+
     def _append(self, id: Any, labels: Labels) -> None:
         ids = self._ids
         r = len(ids)
         n = r + 1
-        keys = self._keys
-        for k, v in labels.items():  # validate and code first: a failure changes nothing
-            if not isinstance(k, str):
-                raise TypeError(f"label keys must be str, not {type(k).__name__}")
-            if not isinstance(v, str):
-                raise TypeError(f"label values must be str, not {type(v).__name__}")
         ids.append(id)
         self._row[id] = r
         self._alive.add(r, n)
         for k, v in labels.items():
-            key = keys.get(k)
-            if key is None:
-                key = keys[k] = _Key()
-            c = key.code_of.get(v)
-            if c is None:
-                c = key.new_value(v)
-            key.set_code(r, c)
-            key.posts[c].add(r, n)
-            key.present.add(r, n)
+            self._gain(k, self._key(k), r, v, n)
+        self._review(n)
+
+    def _current(self, r: int) -> list[tuple[str, _Key]]:
+        """The keys row ``r`` holds."""
+        held = [(k, key) for k, key in self._dense.items() if key.code(r)]
+        keys = self._keys
+        held += [(k, keys[k]) for k in self._extra.get(r, ())]
+        return held
 
     def _replace(self, r: int, labels: Labels) -> None:
-        for k, v in labels.items():
-            if not isinstance(k, str):
-                raise TypeError(f"label keys must be str, not {type(k).__name__}")
-            if not isinstance(v, str):
-                raise TypeError(f"label values must be str, not {type(v).__name__}")
         n = len(self._ids)
-        keys = self._keys
-        for k, key in keys.items():
-            old = key.code(r)
-            got: str | None = labels.get(k)
-            if got is None:
-                if old:
-                    key.posts[old].discard(r)
-                    key.present.discard(r)
-                    key.codes[r] = 0
-                continue
-            c = key.code_of.get(got)
-            if c is None:
-                c = key.new_value(got)
-            if c != old:
-                if old:
-                    key.posts[old].discard(r)
-                else:
-                    key.present.add(r, n)
-                key.posts[c].add(r, n)
-                key.set_code(r, c)
+        held = self._current(r)
+        for k, key in held:
+            v = labels.get(k)
+            if v is None:
+                self._lose(k, key, r, n)
+            elif key.values[key.code(r)] != v:
+                self._lose(k, key, r, n)
+                self._gain(k, self._key(k), r, v, n)
+        mine = {k for k, _ in held}
         for k, v in labels.items():
-            if k not in keys:
-                key = keys[k] = _Key()
-                c = key.new_value(v)
-                key.set_code(r, c)
-                key.posts[c].add(r, n)
-                key.present.add(r, n)
+            if k not in mine:
+                self._gain(k, self._key(k), r, v, n)
 
     def _bulk_append(self, ids: list[Any], dicts: list[Labels], blocks: dict[Any, int]) -> None:
         r0 = len(self._ids)
@@ -615,23 +873,50 @@ class LabelTable:
         names: set[Any] = set().union(*dicts)
         for k in names:
             if not isinstance(k, str):
-                raise TypeError(f"label keys must be str, not {type(k).__name__}")
+                i = next(i for i, d in zip(ids, dicts, strict=True) if k in d)
+                raise _type_error(i, f"key {k!r} is {type(k).__name__}")
+        common = names
+        rare: dict[str, list[tuple[int, str]]] = {}
+        if len(names) > BULK_COLUMNS:
+            # Many distinct keys: a column pass per key would cost keys x rows. Only
+            # keys held by one label set in KEY_RATIO get one; the rare keys are read
+            # from the label sets holding them.
+            counts = Counter(chain.from_iterable(dicts))
+            common = {k for k, c in counts.items() if c * KEY_RATIO >= m}
+            covered = frozenset(common).issuperset
+            for i in compress(range(m), map(not_, map(covered, dicts))):
+                for k, v in dicts[i].items():
+                    if k not in common:
+                        if not isinstance(v, str):
+                            raise _type_error(ids[i], f"the value of key {k!r} is {type(v).__name__}")  # fmt: skip
+                        got = rare.get(k)
+                        if got is None:
+                            rare[k] = [(r0 + i, v)]
+                        else:
+                            got.append((r0 + i, v))
         # Code every column first (validating every value) and change nothing before
         # all of them are done. Per key: one C-level pass, dict.get -> code -> byte.
         plain = set(map(type, dicts)) == {dict}
         keys = self._keys
         columns: list[tuple[str, _Key | None, _Coder, array[int]]] = []
-        for k in names:
+        for k in common:
             key = keys.get(k)
             coder = _Coder(key)
-            vals = self._values_of(k, dicts, plain)
-            if (key.codes.typecode if key is not None else "B") == "B":
-                try:
-                    chunk = array("B", bytes(map(coder.__getitem__, vals)))
-                except ValueError:  # more than 255 values: code again, wider
-                    chunk = array("I", map(coder.__getitem__, self._values_of(k, dicts, plain)))
-            else:
-                chunk = array("I", map(coder.__getitem__, vals))
+            try:
+                vals = self._values_of(k, dicts, plain)
+                if (key.tc if key is not None else "B") == "B":
+                    try:
+                        chunk = array("B", bytes(map(coder.__getitem__, vals)))
+                    except ValueError:  # more than 255 values: code again, wider
+                        chunk = array("I", map(coder.__getitem__, self._values_of(k, dicts, plain)))  # fmt: skip
+                else:
+                    chunk = array("I", map(coder.__getitem__, vals))
+            except TypeError:
+                i, v = next(
+                    (i, d[k]) for i, d in zip(ids, dicts, strict=True)
+                    if k in d and not isinstance(d[k], str)
+                )  # fmt: skip
+                raise _type_error(i, f"the value of key {k!r} is {type(v).__name__}") from None
             columns.append((k, key, coder, chunk))
         self._ids.extend(ids)
         if self._row:
@@ -641,16 +926,47 @@ class LabelTable:
         alive = self._alive
         alive.flush()
         alive.bits |= ((1 << m) - 1) << r0
+        alive.n += m
         for k, key, coder, chunk in columns:
             if key is None:
-                key = keys[k] = _Key()
+                key = self._key(k)
             for v in coder.new:
                 key.new_value(v)
-            if chunk.typecode != key.codes.typecode:
-                chunk = array(key.codes.typecode, chunk)
-            key.pad(r0)
-            key.codes.extend(chunk)
+            if chunk.typecode != key.tc:
+                chunk = array(key.tc, chunk)
+            held = m - chunk.count(0)
+            if not held:
+                if not key.present.n:
+                    del keys[k]
+                continue
+            key.version += 1
+            if key.codes is None and (key.present.n + held) * KEY_RATIO >= n:
+                self._to_dense(k, key, r0)
+            if key.codes is not None:
+                key.pad(r0)
+                key.codes.extend(chunk)
+            else:
+                rows = list(compress(range(r0, n), chunk))
+                cast("dict[int, int]", key.smap).update(
+                    zip(rows, compress(chunk, chunk), strict=True)
+                )
+                self._note_extra(k, rows)
             self._index_chunk(key, chunk, list(coder.values()), r0, n)
+        for k, pairs in rare.items():
+            key = self._key(k)
+            for r, v in pairs:
+                self._gain(k, key, r, v, n)
+        self._review(n)
+
+    def _note_extra(self, k: str, rows: Iterable[int]) -> None:
+        """Record sparse key ``k`` on each of ``rows``."""
+        extras = self._extra
+        for r in rows:
+            extra = extras.get(r)
+            if extra is None:
+                extras[r] = [k]
+            else:
+                extra.append(k)
 
     @staticmethod
     def _values_of(k: str, dicts: list[Labels], plain: bool) -> Iterable[Any]:
@@ -674,21 +990,23 @@ class LabelTable:
                 posts[c].merge_bits(bits, r0, n, raw, c)
             key.present.merge_bits(present_bits, r0, n, raw, 0)
             return
+        LabelTable._index_pairs(key, compress(range(r0, r0 + len(chunk)), chunk), compress(chunk, chunk), n)  # fmt: skip
+
+    @staticmethod
+    def _index_pairs(key: _Key, rows: Iterable[int], codes: Iterable[int], n: int) -> None:
+        """Add ``rows`` (new, ascending) holding ``codes`` (nonzero) to the key's sets."""
         groups: dict[int, list[int]] = {}
-        for i, c in enumerate(chunk, r0):
-            if c:
-                g = groups.get(c)
-                if g is None:
-                    groups[c] = [i]
-                else:
-                    g.append(i)
         present: list[int] = []
-        for c, rows in groups.items():
-            key.posts[c].merge_rows(rows, n)
-            present.extend(rows)
-        if present:
-            present.sort()
-            key.present.merge_rows(present, n)
+        for r, c in zip(rows, codes, strict=True):
+            present.append(r)
+            g = groups.get(c)
+            if g is None:
+                groups[c] = [r]
+            else:
+                g.append(r)
+        for c, got in groups.items():
+            key.posts[c].merge_rows(got, n)
+        key.present.merge_rows(present, n)
 
     def _compact(self) -> None:
         alive = self._alive.mask()
@@ -696,58 +1014,110 @@ class LabelTable:
         flags = bin(alive)[:1:-1].encode("ascii").translate(bytes.maketrans(b"01", b"\x00\x01"))
         flags += bytes(max(0, n - len(flags)))
         old_keys = self._keys
+        live = list(compress(range(n), flags))  # new row -> old row
         ids = list(compress(self._ids, flags))
         self._clear()
         self._ids = ids
         m = len(ids)
         self._row = dict(zip(ids, _block_starts(0, m), strict=False))
         self._alive.bits = (1 << m) - 1
+        self._alive.n = m
+        self._reviewed = m
         for k, old in old_keys.items():
-            codes = array(old.codes.typecode, compress(old.codes, flags))
-            used = set(codes)
-            used.discard(0)
-            if not used:
-                continue
-            key = self._keys[k] = _Key()
-            remap = [0] * len(old.values)
-            for c in sorted(used):
-                remap[c] = key.new_value(old.values[c])
-            chunk = array(key.codes.typecode, map(remap.__getitem__, codes))
-            key.codes = chunk
-            self._index_chunk(key, chunk, sorted(set(remap) - {0}), 0, m)
+            if old.codes is not None:
+                col = array(old.tc, compress(old.codes, flags))
+                used = sorted(set(col) - {0})
+                if not used:
+                    continue
+                key = self._key(k)
+                remap = [0] * len(old.values)
+                for c in used:
+                    remap[c] = key.new_value(cast(str, old.values[c]))
+                chunk = array(key.tc, map(remap.__getitem__, col))
+                rows = list(compress(range(len(chunk)), chunk))
+                codes = list(compress(chunk, chunk))
+            else:
+                pairs = sorted(cast("dict[int, int]", old.smap).items())
+                key = self._key(k)
+                moved = {c: key.new_value(cast(str, old.values[c])) for c in sorted({c for _, c in pairs})}  # fmt: skip
+                rows = list(map(bisect_left, repeat(live), [r for r, _ in pairs]))
+                codes = [moved[c] for _, c in pairs]
+                chunk = None
+            if len(rows) * KEY_RATIO >= m:
+                if chunk is None:
+                    chunk = array(key.tc, bytes(m * array(key.tc).itemsize))
+                    for r, c in zip(rows, codes, strict=True):
+                        chunk[r] = c
+                key.codes = chunk
+                key.smap = None
+                self._dense[k] = key
+                self._index_chunk(key, chunk, sorted(set(codes)), 0, m)
+            else:
+                key.smap = dict(zip(rows, codes, strict=True))
+                self._note_extra(k, rows)
+                self._index_pairs(key, rows, codes, m)
 
     # -- reads -----------------------------------------------------------------
 
-    def _bits(self, selector: Selector) -> int:
-        """The selected rows (call with the lock held)."""
+    def _eval(self, selector: Selector, row_mode: int | None = None) -> int | list[int]:
+        """The selected rows (call with the lock held): a bitset, or an ascending list of rows.
+
+        Rows when an In/Exists requirement holds at most one row in ``row_mode``
+        (default ``ROW_MODE``), all of them in row arrays.
+        """
         if selector.is_nothing:
             return 0
         keys = self._keys
-        pos: int | None = None
-        negs: list[int] = []
+        n = len(self._ids)
+        reqs: list[tuple[Requirement, _Key]] = []
+        best: list[_Rows] | None = None
+        best_at = -1
+        best_n = n // (ROW_MODE if row_mode is None else row_mode) + 1
         for req in selector.requirements:
             key = keys.get(req.key)
             op = req.operator
+            if key is None:
+                if op is Operator.NOT_IN or op is Operator.DOES_NOT_EXIST:
+                    continue
+                return 0
+            if op is Operator.IN or op is Operator.EXISTS:
+                sets = key.sets(req.values) if op is Operator.IN else [key.present]
+                if not sets:
+                    return 0
+                if all(s.rows is not None for s in sets):
+                    est = sum(s.n for s in sets)
+                    if est < best_n:
+                        best, best_at, best_n = sets, len(reqs), est
+            reqs.append((req, key))
+        if best is not None:
+            # Few rows: start from them and check the other requirements row by row.
+            cand = sorted(chain.from_iterable(cast("array[int]", s.rows) for s in best))
+            for i, (req, key) in enumerate(reqs):
+                if i != best_at and cand:
+                    cand = self._filter(cand, req, key, n)
+            return cand
+        pos: int | None = None
+        negs: list[int] = []
+        shadows = self._shadows
+        for req, key in reqs:
+            op = req.operator
             if op is Operator.IN:
-                if key is None:
-                    return 0
-                m = key.union(req.values)
+                m = 0
+                for s in key.sets(req.values):
+                    m |= s.mask(shadows)
             elif op is Operator.EXISTS:
-                if key is None:
-                    return 0
-                m = key.present.mask()
+                m = key.present.mask(shadows)
             elif op is Operator.NOT_IN:
-                if key is not None:
-                    negs.append(key.union(req.values))
+                neg = 0
+                for s in key.sets(req.values):
+                    neg |= s.mask(shadows)
+                negs.append(neg)
                 continue
             elif op is Operator.DOES_NOT_EXIST:
-                if key is not None:
-                    negs.append(key.present.mask())
+                negs.append(key.present.mask(shadows))
                 continue
             else:
-                if key is None:
-                    return 0
-                m = key.compare(op, req.threshold)
+                m = self._compare(key, op, req.threshold, n)
             pos = m if pos is None else pos & m
             if not pos:
                 return 0
@@ -758,17 +1128,85 @@ class LabelTable:
                 pos &= ~neg
         return pos
 
+    @staticmethod
+    def _filter(cand: list[int], req: Requirement, key: _Key, n: int) -> list[int]:
+        """The rows of ``cand`` that satisfy ``req`` (on ``key``), read from its column."""
+        op = req.operator
+        codes = key.codes_at(cand, n)
+        if op is Operator.IN or op is Operator.NOT_IN:
+            wanted = {*map(key.code_of.get, req.values)}
+            if key.codes is not None and key.tc == "B":  # one C-level translate
+                table = _bitset.flags_table(c for c in wanted if c is not None)
+                if op is Operator.NOT_IN:
+                    table = table.translate(_FLIP)
+                return list(compress(cand, bytes(codes).translate(table.translate(_TO_FLAGS))))
+            hits = map(wanted.__contains__, codes)
+            return list(compress(cand, hits if op is Operator.IN else map(not_, hits)))
+        if op is Operator.EXISTS:
+            return list(compress(cand, codes))
+        if op is Operator.DOES_NOT_EXIST:
+            return list(compress(cand, map(not_, codes)))
+        num = key.nums()
+        cmp = lt if op is Operator.GT else gt  # threshold < value / threshold > value
+        return list(compress(cand, map(cmp, repeat(req.threshold), map(num.__getitem__, codes))))
+
+    def _compare(self, key: _Key, op: Operator, threshold: int, n: int) -> int:
+        """The rows whose value of ``key`` is an int64 above/below ``threshold`` (cached)."""
+        ck = (key, op, threshold)
+        compared = self._compared
+        hit = compared.pop(ck, None)
+        if hit is not None and hit[0] == key.version:
+            compared[ck] = hit
+            return hit[1]
+        cmp = lt if op is Operator.GT else gt  # threshold < value / threshold > value
+        col = key.codes
+        if key.smap is not None:  # a rare key: compare its rows' values
+            smap = key.smap
+            num = key.nums()
+            hits = map(cmp, repeat(threshold), map(num.__getitem__, smap.values()))
+            m = _bitset.from_rows(list(compress(smap.keys(), hits)))
+        elif col is not None and len(key.code_of) * COMPARE_SCAN > n:
+            # Many distinct values: one C-level pass over the column beats a union per value.
+            num = key.nums()
+            hits = map(cmp, repeat(threshold), map(num.__getitem__, col))
+            m = _bitset.from_flags(bytes(hits), _bitset.BYTE_FLAGS)
+        else:
+            nums, codes = key.sorted_ints()
+            chosen = (
+                codes[bisect_right(nums, threshold) :]
+                if op is Operator.GT
+                else codes[: bisect_left(nums, threshold)]
+            )
+            m = 0
+            rows: list[int] = []
+            posts = key.posts
+            for c in chosen:
+                s = posts[c]
+                if s.rows is None or s.shadow:
+                    m |= s.mask()
+                else:
+                    rows += s.rows
+            if rows:
+                m |= _bitset.from_rows(rows)
+        compared[ck] = (key.version, m)
+        while len(compared) > COMPARE_CACHE:
+            del compared[next(iter(compared))]
+        return m
+
     def mask(self, selector: Any) -> Mask:
         """The rows ``selector`` selects, as a :class:`Mask` to count, combine or list."""
         sel = as_selector(selector)
         with self._lock:
-            return Mask(self._bits(sel), self._ids, self._alive.mask(), self._epoch)
+            got = self._eval(sel)
+            bits = got if isinstance(got, int) else _bitset.from_rows(got)
+            return Mask(bits, self._ids, self._alive.mask(), self._epoch)
 
     def count(self, selector: Any) -> int:
         """How many label sets ``selector`` selects (no ids are built)."""
         sel = as_selector(selector)
         with self._lock:
-            return self._bits(sel).bit_count()
+            got = self._eval(sel)
+            return got.bit_count() if isinstance(got, int) else len(got)
 
     def select(self, selector: Any) -> list[Any]:
         """The ids whose labels ``selector`` selects, in insertion order (a new list).
@@ -780,12 +1218,14 @@ class LabelTable:
         with self._lock:
             hit = self._cache.get(sel)
             if hit is None:
-                bits = self._bits(sel)
+                got = self._eval(sel, ROW_MODE_SELECT)
                 ids = self._ids
                 version = self._version
+                if not isinstance(got, int):
+                    return list(map(ids.__getitem__, got))  # few rows: not worth caching
         if hit is not None:
             return hit[:]  # cached lists are never handed out, so never modified
-        out = _bitset.pick(bits, ids)
+        out = _bitset.pick(cast(int, got), ids)
         if self._cache_size > 0 and len(ids) >= CACHE_MIN_ROWS:
             self._remember(sel, out[:], version)
         return out
@@ -814,12 +1254,7 @@ class LabelTable:
             r = self._row_of(id)
             if r is None:
                 raise KeyError(id)
-            out: dict[str, str] = {}
-            for k, key in self._keys.items():
-                c = key.code(r)
-                if c:
-                    out[k] = key.values[c]
-            return out
+            return {k: cast(str, key.values[key.code(r)]) for k, key in self._current(r)}
 
     def ids(self) -> list[Any]:
         """Every id in the table, in insertion order."""
@@ -839,25 +1274,36 @@ class LabelTable:
         return f"<LabelTable of {len(self)} label sets, {len(self._keys)} keys>"
 
     def stats(self) -> dict[str, int]:
-        """Sizes for tuning and docs: rows, tombstones, keys, values, dense/sparse sets, bytes."""
+        """Sizes for tuning and docs: rows, tombstones, keys, values, sets and columns, bytes.
+
+        ``values`` counts the values some row holds now (forgotten ones are not kept);
+        ``set_and_column_bytes`` covers the bitsets, row arrays and dense columns.
+        """
         with self._lock:
             values = dense = sparse = nbytes = 0
             for key in self._keys.values():
-                nbytes += key.codes.buffer_info()[1] * key.codes.itemsize
+                if key.codes is not None:
+                    nbytes += key.codes.buffer_info()[1] * key.codes.itemsize
                 for rows in [key.present, *key.posts[1:]]:
+                    if rows is _GONE:
+                        continue
                     nbytes += rows.nbytes()
                     if rows.rows is None:
                         dense += 1
                     else:
                         sparse += 1
-                values += len(key.values) - 1
+                values += len(key.code_of)
             return {
                 "rows": len(self._row),
                 "tombstones": self._dead,
                 "keys": len(self._keys),
                 "values": values,
+                "value_slots": sum(len(key.values) - 1 for key in self._keys.values()),
                 "dense_sets": dense,
                 "sparse_sets": sparse,
+                "dense_columns": len(self._dense),
+                "sparse_columns": len(self._keys) - len(self._dense),
+                "rows_with_sparse_keys": len(self._extra),
                 "set_and_column_bytes": nbytes,
             }
 
