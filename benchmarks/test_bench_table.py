@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import gc
 import os
+import time
 import tracemalloc
 from collections.abc import Callable
 from functools import cache
@@ -165,6 +166,123 @@ def test_select_small_result(benchmark: Any) -> None:
         case="select-small", n=n, impl="table select", selected=len(expected)
     )
     benchmark(t.select, sel)
+
+
+# -- rare values vs common ones (same selector shape), at the largest N ----------------
+
+RARE_SHAPES = {
+    # shape: (common-value selector, rare-value selector); app=maps holds 0.28% of pods
+    "k=v": ("app=checkout", "app=maps"),
+    "k=v,env=prod": ("app=checkout,env=prod", "app=maps,env=prod"),  # rare: 0.13% selected
+    "k!=v": ("app!=checkout", "app!=maps"),
+}
+
+
+RARE_CASES = [
+    (shape, value, impl)
+    for shape in RARE_SHAPES
+    for value in ("common", "rare")
+    for impl in ("table count", "table select")
+] + [("k=v,env=prod", "rare", "loop Selector.matches")]
+
+
+@pytest.mark.parametrize(("shape", "value", "impl"), RARE_CASES)
+def test_rare_values(benchmark: Any, shape: str, value: str, impl: str) -> None:
+    """A selector on a rare value (kept as a row array) vs the same shape on a common one."""
+    n = SIZES[-1]
+    ids, pods = dataset(n)
+    text = RARE_SHAPES[shape][value == "rare"]
+    sel = parse(text)
+    t = table(n)
+    expected = [i for i, p in zip(ids, pods, strict=True) if sel.matches(p)]
+    assert t.select(sel) == expected and t.count(sel) == len(expected)
+    m = sel.matches
+    run: Callable[[], object]
+    if impl == "table count":
+        run = lambda: t.count(sel)  # noqa: E731
+    elif impl == "table select":
+        run = lambda: t.select(sel)  # noqa: E731
+    else:
+        run = lambda: [i for i, p in zip(ids, pods) if m(p)]  # noqa: B905, E731
+    benchmark.group = f"rare-values {shape} N={n}"
+    benchmark.extra_info.update(
+        case="rare", n=n, shape=shape, value=value, impl=impl, selector=text,
+        selected=len(expected),
+    )  # fmt: skip
+    benchmark(run)
+
+
+# -- Gt/Lt over a key with one distinct integer per row -----------------------------------
+
+
+@cache
+def numeric(n: int) -> tuple[list[dict[str, str]], LabelTable]:
+    labels = [{"app": "web" if i % 4 == 0 else "db", "v": str(i)} for i in range(n)]
+    return labels, LabelTable(enumerate(labels), cache_size=0)
+
+
+@pytest.mark.parametrize("impl", ["table count", "loop Selector.matches"])
+def test_gt_many_values(benchmark: Any, impl: str) -> None:
+    """``app=web,v>N/2`` where every row has its own ``v``: repeated count vs the loop.
+
+    The first count after a change of ``v`` (one pass over the column) is recorded in
+    ``extra_info`` as ``first_s``; repeated counts reuse the remembered result."""
+    n = SIZES[-1]
+    labels, t = numeric(n)
+    sel = parse(f"app=web,v>{n // 2}")
+    expected = sum(map(sel.matches, labels))
+    m = sel.matches
+    benchmark.group = f"gt-many-values N={n}"
+    benchmark.extra_info.update(case="gt", n=n, impl=impl, selected=expected)
+    if impl == "table count":
+        t.add(1, {"app": "db", "v": "1"})  # an update of v: the next count recomputes
+        start = time.process_time()
+        assert t.count(sel) == expected
+        benchmark.extra_info["first_s"] = time.process_time() - start
+        benchmark(t.count, sel)
+    else:
+        benchmark(lambda: sum(map(m, labels)))
+
+
+# -- many distinct keys, value churn --------------------------------------------------------
+
+KEYS_N = 1_000 if SMOKE else 20_000
+CHURN = 1_000 if SMOKE else 100_000
+
+
+def test_extend_unique_keys(benchmark: Any) -> None:
+    """``extend`` of KEYS_N label sets, each with its own key (and one shared key)."""
+    pairs = [(i, {f"key-{i}": "v", "app": "web"}) for i in range(KEYS_N)]
+
+    def build() -> LabelTable:
+        t = LabelTable()
+        t.extend(pairs)
+        return t
+
+    t, size = _traced(build)
+    assert isinstance(t, LabelTable) and t.count("key-7") == 1 and t.count("app=web") == KEYS_N
+    benchmark.group = "many-keys"
+    benchmark.extra_info.update(case="many-keys", n=KEYS_N, table_bytes=size)
+    benchmark.pedantic(build, rounds=3, iterations=1)
+
+
+def test_value_churn_memory(benchmark: Any) -> None:
+    """One id re-added CHURN times with a new value each time, on a 10,000-pod table:
+    memory retained afterwards (tracemalloc) and time per re-add."""
+    n = min(10_000, MAX_N)
+    ids, pods = dataset(n)
+    t = LabelTable(zip(ids, pods, strict=True))
+
+    def churn() -> None:
+        for j in range(CHURN):
+            t.add(ids[0], {"app": "web", "v": f"value-{j}"})
+
+    _, grown = _traced(churn)
+    assert t.select("v") == [ids[0]]
+    benchmark.group = "churn"
+    benchmark.extra_info.update(case="churn", n=n, adds=CHURN, retained_bytes=grown)
+    print(f"\nchurn: {CHURN:,} re-adds retain {grown / 1e6:.2f} MB")
+    benchmark.pedantic(churn, rounds=1, iterations=1)
 
 
 # -- ingest and memory -----------------------------------------------------------------

@@ -76,6 +76,8 @@ def main(argv: list[str]) -> int:
     print("\n| case | implementation | median | per object / ratio |")
     print("|---|---|---|---|")
     match: dict[str, dict[str, float]] = defaultdict(dict)
+    rare: dict[tuple[str, str, str], tuple[float, dict[str, Any]]] = {}
+    gts: dict[str, tuple[float, dict[str, Any]]] = {}
     for b in benches:
         info = b["extra_info"]
         case = info.get("case")
@@ -98,6 +100,41 @@ def main(argv: list[str]) -> int:
             print(
                 f"| select, {info['selected']:,} of N={info['n']:,} | table select | {_fmt(med)} | |"
             )
+        elif case == "rare":
+            rare[(info["shape"], info["value"], info["impl"])] = (med, info)
+        elif case == "gt":
+            gts[info["impl"]] = (med, info)
+        elif case == "many-keys":
+            print(f"| extend, {info['n']:,} label sets with one distinct key each | | {_fmt(med)} | "
+                  f"{info['table_bytes'] / 1e6:.1f} MB retained |")  # fmt: skip
+        elif case == "churn":
+            print(f"| one id re-added {info['adds']:,} times with a new value (N={info['n']:,}) | | "
+                  f"{_fmt(med / info['adds'])} per add | {info['retained_bytes'] / 1e6:.2f} MB "
+                  "retained |")  # fmt: skip
+    if gts:
+        (rep, info), (loop, _) = gts["table count"], gts["loop Selector.matches"]
+        print(f"| Gt over {info['n']:,} distinct ints: count repeated / first after an update / "
+              f"loop | | {_fmt(rep)} / {_fmt(info['first_s'])} / {_fmt(loop)} | "
+              f"{loop / rep:,.0f}× / {loop / info['first_s']:.1f}× |")  # fmt: skip
+    if rare:
+        print("\n| shape | common value: selector | count | select | rare value: selector | "
+              "selected | count | select | count / select vs loop |")  # fmt: skip
+        print("|---|---|---|---|---|---|---|---|---|")
+        shapes = dict.fromkeys(k[0] for k in rare)
+        loop_med = next((m for (_, _, i), (m, _) in rare.items() if i.startswith("loop")), None)
+        for shape in shapes:
+            row = [f"`{shape}`"]
+            for value in ("common", "rare"):
+                (cnt, info), (sel, _) = rare[(shape, value, "table count")], rare[(shape, value, "table select")]  # fmt: skip
+                row.append(f"`{info['selector']}`")
+                if value == "rare":
+                    row.append(f"{info['selected']:,}")
+                row += [_fmt(cnt), _fmt(sel)]
+            vs = "–"
+            if (shape, "rare", "loop Selector.matches") in rare and loop_med:
+                vs = f"{loop_med / cnt:,.0f}× / {loop_med / sel:,.0f}× (loop {_fmt(loop_med)})"
+            row.append(vs)
+            print("| " + " | ".join(row) + " |")
     for shape, impls in match.items():
         sm, lam = impls["Selector.matches"], impls["lambda"]
         print(
