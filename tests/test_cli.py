@@ -74,7 +74,11 @@ def test_match_bad_input(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> 
     binary = tmp_path / "bin.yaml"
     binary.write_bytes(b"\xff\xfe\x00")
     code, _, err = run(capsys, "match", "-l", "x", str(binary))
-    assert code == 2 and "not UTF-8" in err
+    assert code == 2 and "binary data" in err
+    latin1 = tmp_path / "latin1.yaml"
+    latin1.write_bytes(b"kind: Pod\n---\nkind: Pod\nmetadata: {name: caf\xe9}\n")
+    code, _, err = run(capsys, "match", "-l", "x", str(latin1))
+    assert code == 2 and f"{latin1}:4:21: not valid UTF-8 (byte 0xe9 at offset 44)" in err
     code, _, err = run(capsys, "match", "-l", "x", str(tmp_path / "missing.yaml"))
     assert code == 2 and "No such file" in err
     assert run(capsys, "match", "-l", "x=", str(bad))[0] == 2
@@ -121,11 +125,15 @@ def test_command_modules_import_alone_without_circles() -> None:
     # Each command module (and the reader) imports on its own in a fresh interpreter.
     from labelselector.cli import COMMANDS
 
-    for name in (*COMMANDS, "reader"):
-        res = subprocess.run(
-            [sys.executable, "-c", f"import labelselector.cli.{name}"], capture_output=True, text=True
-        )
-        assert res.returncode == 0, res.stderr
+    script = (
+        "import importlib, sys\n"
+        f"for name in {[*COMMANDS, 'reader']!r}:\n"
+        "    for mod in [m for m in sys.modules if m.startswith('labelselector')]:\n"
+        "        del sys.modules[mod]\n"
+        "    importlib.import_module('labelselector.cli.' + name)\n"
+    )
+    res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert res.returncode == 0, res.stderr
 
 
 def test_lint_gets_every_argument_verbatim(capsys: pytest.CaptureFixture[str]) -> None:
@@ -133,3 +141,182 @@ def test_lint_gets_every_argument_verbatim(capsys: pytest.CaptureFixture[str]) -
     assert "selector" in capsys.readouterr().out
     assert main(["lint", "-h"]) == 0
     assert "labelselector lint" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------- bounded, streamed input
+
+
+def _cli(*argv: str, stdin: bytes | None = b"", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run ``python -m labelselector`` in a fresh process; ``stdin=None`` closes fd 0."""
+    import os
+
+    full_env = {**os.environ, **(env or {})}
+    if stdin is None:
+        return subprocess.run(
+            [sys.executable, "-c", "import os, sys, runpy; os.close(0); sys.stdin = None; "
+             "sys.argv = ['labelselector', *sys.argv[1:]]; runpy.run_module('labelselector', run_name='__main__')",
+             *argv],
+            capture_output=True, env=full_env, check=False,
+        )
+    return subprocess.run(
+        [sys.executable, "-m", "labelselector", *argv], input=stdin, capture_output=True, env=full_env, check=False
+    )
+
+
+@pytest.mark.parametrize("command", [["match", "-l", "app", "-"], ["explain", "-l", "app", "-"], ["lint", "-"]])
+def test_closed_stdin_is_an_input_error_not_a_traceback(command: list[str]) -> None:
+    res = _cli(*command, stdin=None)
+    assert res.returncode == 2, res.stderr
+    assert res.stderr.decode() == "error: -: standard input is closed\n"
+
+
+def test_closed_stdin_from_the_shell() -> None:
+    # The issue's reproducer, `labelselector match -l app - <&-`, through a real shell.
+    import shlex
+
+    cmd = f"{shlex.quote(sys.executable)} -m labelselector match -l app - <&-"
+    res = subprocess.run(["sh", "-c", cmd], capture_output=True, text=True, check=False)
+    assert (res.returncode, res.stderr) == (2, "error: -: standard input is closed\n")
+
+
+@pytest.mark.parametrize("command", [["match", "-l", "app", "-"], ["explain", "-l", "app", "-"]])
+def test_non_utf8_stdin_under_c_locale(command: list[str]) -> None:
+    res = _cli(*command, stdin=b"kind: Pod\nmetadata: {name: caf\xe9, labels: {app: x}}\n", env={"LC_ALL": "C"})
+    assert res.returncode == 2
+    assert res.stderr.decode() == (
+        "error: -:2:21: not valid UTF-8 (byte 0xe9 at offset 30); Kubernetes manifests must be UTF-8\n"
+    )
+
+
+def test_endless_input_stops_at_the_size_limit(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # /dev/zero: refused at once as binary data, whatever its size.
+    code, out, err = run(capsys, "match", "-l", "app", "/dev/zero")
+    assert (code, out, err) == (2, "", "error: /dev/zero: binary data (NUL bytes), not a YAML or JSON text\n")
+    # Text without end: read up to the limit, then refused (memory stays bounded).
+    big = tmp_path / "big.yaml"
+    big.write_text("kind: Pod\nmetadata: {name: a, labels: {app: x}}\n---\n" + "a: b\n" * 5000)
+    code, out, err = run(capsys, "match", "-l", "app", "--max-file-size", "10000", str(big))
+    assert code == 2
+    assert err == f"error: {big}: input is larger than the limit of 10000 bytes; raise it with --max-file-size\n"
+    assert run(capsys, "match", "-l", "app", "--max-file-size", "100000", str(big))[:2] == (0, "pod/a\n")
+    code, _, err = run(capsys, "explain", "-l", "app", "--max-file-size", "10000", str(big))
+    assert code == 2 and "larger than the limit of 10000 bytes" in err
+    with pytest.raises(SystemExit):
+        main(["match", "-l", "app", "--max-file-size", "0", str(big)])
+
+
+def test_endless_pipe_is_bounded() -> None:
+    # `yes | labelselector match -l app -` used to grow without bound.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "labelselector", "match", "-l", "app", "--max-file-size", "2000000", "-"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    assert proc.stdin is not None
+    try:
+        for _ in range(1000):  # up to 64 MB; the command gives up after 2 MB
+            proc.stdin.write(b"a: b\n" * 13_000)
+    except BrokenPipeError:
+        pass
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert b"input is larger than the limit of 2000000 bytes" in err
+
+
+def test_documents_are_read_one_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from labelselector.cli import reader
+
+    monkeypatch.setattr(reader, "CHUNK", 7)  # markers straddle chunk boundaries
+    text = (
+        "---\nkind: Pod\nmetadata: {name: a}\n--- \nkind: Pod\nmetadata: {name: b}\n...\n"
+        "%YAML 1.1\n---\nkind: List\nitems:\n- kind: Pod\n  metadata: {name: c}\n"
+        "---\nx: |\n  ---\n  indented, not a marker\n---"
+    )
+    f = tmp_path / "s.yaml"
+    f.write_text(text)
+    docs = list(reader.iter_documents(str(f)))
+    assert "".join(t for _, t in docs) == text
+    assert [line0 for line0, _ in docs] == [0, 3, 7, 13]
+    assert [o["metadata"]["name"] for o in reader.iter_objects(str(f)) if "metadata" in o] == ["a", "b", "c"]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("kind: Pod\n---\nkind: Pod\nmetadata: [\n")
+    with pytest.raises(reader.InputError, match=r"bad.yaml:5:1: invalid YAML"):
+        list(reader.iter_objects(str(bad)))
+
+
+def test_match_streams_objects_before_the_input_ends(tmp_path: Path) -> None:
+    # The first object is written while the input is still open.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "labelselector", "match", "-l", "app", "-"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(b"kind: Pod\nmetadata: {name: first, labels: {app: x}}\n---\n")
+    proc.stdin.flush()
+    assert proc.stdout.readline() == b"pod/first\n"
+    proc.stdin.write(b"kind: Pod\nmetadata: {name: second, labels: {app: x}}\n")
+    proc.stdin.close()
+    assert proc.stdout.read() == b"pod/second\n"
+    assert proc.wait(timeout=30) == 0
+
+
+def test_streamed_json_and_yaml_output_are_the_whole_list(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    import yaml
+
+    f = tmp_path / "pods.yaml"
+    f.write_text(
+        "kind: Pod\napiVersion: v1\nmetadata: {name: a, labels: {app: x}}\nspec: {n: [1, {é: 2}]}\n---\n"
+        "kind: Pod\napiVersion: v1\nmetadata: {name: b, labels: {app: y}}\n"
+    )
+    objs = [yaml.safe_load(d) for d in f.read_text().split("---\n")]
+    code, out, _ = run(capsys, "match", "-l", "app", "-o", "json", str(f))
+    assert code == 0
+    assert out == json.dumps({"apiVersion": "v1", "kind": "List", "items": objs}, indent=2, ensure_ascii=False) + "\n"
+    code, out, _ = run(capsys, "match", "-l", "app=none", "-o", "json", str(f))
+    assert out == json.dumps({"apiVersion": "v1", "kind": "List", "items": []}, indent=2) + "\n"
+    code, out, _ = run(capsys, "match", "-l", "app", "-o", "yaml", str(f))
+    assert out == yaml.safe_dump_all(objs, sort_keys=False)
+
+
+def test_json_output_is_strict_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    f = tmp_path / "nan.yaml"
+    f.write_text(
+        "kind: Pod\nmetadata: {name: ok, labels: {app: x}}\nspec: {w: 0.5}\n---\n"
+        "kind: Pod\nmetadata: {name: p, labels: {app: x}}\nspec: {weights: [1.5, -.inf], x: .nan}\n"
+    )
+    code, out, err = run(capsys, "match", "-l", "app", "-o", "json", str(f))
+    assert code == 2
+    assert "NaN" not in out and "Infinity" not in out
+    assert err == (
+        "error: pod/p: spec.weights[1] (-.inf) is not a JSON number (Kubernetes refuses it too); "
+        "use -o yaml to see the object\n"
+    )
+    code, out, _ = run(capsys, "match", "-l", "app", "-o", "yaml", str(f))
+    assert code == 0 and "-.inf" in out and ".nan" in out
+    assert run(capsys, "match", "-l", "app", str(f))[:2] == (0, "pod/ok\npod/p\n")
+
+
+def test_duplicate_keys_keep_the_last_value_with_a_warning(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from labelselector.lint import lint
+
+    f = tmp_path / "dup.yaml"
+    f.write_text("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: {app: a, app: b}\n")
+    warning = (
+        f"{f}:5:20: duplicate mapping key 'app' at metadata.labels.app: "
+        "the last value wins, the earlier one is silently lost"
+    )
+    assert run(capsys, "match", "-l", "app=b", str(f)) == (0, "pod/p\n", f"warning: {warning}\n")
+    assert run(capsys, "match", "-l", "app=a", str(f)) == (0, "", f"warning: {warning}\n")
+    code, out, err = run(capsys, "explain", "-l", "app=b", str(f))
+    assert code == 0 and err == f"warning: {warning}\n"
+    found = [x for x in lint([str(f)]).findings if x.check == "yaml-duplicate-key"]
+    assert [(str(x.severity), x.span.line, x.span.col) for x in found] == [("warning", 5, 20)]
+
+
+def test_deeply_nested_match_output_is_an_error_not_a_traceback(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    f = tmp_path / "deep.yaml"
+    f.write_text("kind: Pod\nmetadata: {name: p, labels: {app: x}}\nspec: " + "[" * 990 + "]" * 990 + "\n")
+    for output in ("name", "json", "yaml"):
+        code, out, err = run(capsys, "match", "-l", "app", "-o", output, str(f))
+        assert code in (0, 2) and "Traceback" not in err, output
+        if code == 2:
+            assert err == f"error: pod/p: nested too deeply to write as {output.upper()}\n"

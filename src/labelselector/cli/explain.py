@@ -7,7 +7,8 @@
     kubectl get pods -o yaml | labelselector explain -l 'app=web' -
 
 Exit codes: 0 when every label set matches, 1 when one does not (or the selector is
-invalid), 2 for usage errors and unreadable input.
+invalid), 2 for usage errors and unreadable input. FILE is streamed and bounded like
+``match``'s input (:mod:`.reader`, ``--max-file-size``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import argparse
 import sys
 from typing import Any
 
-from .reader import InputError, iter_objects, read_text
+from .reader import InputError, add_size_option, iter_objects, warn
 
 __all__ = ["add_parser", "run", "parse_labels"]
 
@@ -54,6 +55,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--labels", metavar="K=V,...", help="the labels to explain, e.g. app=web")
     src.add_argument("file", nargs="?", metavar="FILE", help="Kubernetes object(s); '-' = stdin")
+    add_size_option(p)
     return p
 
 
@@ -86,11 +88,11 @@ def run(args: argparse.Namespace) -> int:
         e = explain(selector, given)
         stream.write(str(e) + "\n")
         return 0 if e else 1
-    objects = list(iter_objects(args.file, read_text(args.file)))
-    if not objects:
-        raise InputError(f"{args.file}: no Kubernetes object found")
     all_match = True
+    count = 0
+    objects = iter_objects(args.file, max_bytes=args.max_file_size, warn=warn)
     for i, obj in enumerate(objects):
+        count += 1
         meta = obj.get("metadata")
         raw = meta.get("labels") if isinstance(meta, dict) else None
         if raw is not None and not isinstance(raw, dict):
@@ -113,7 +115,10 @@ def run(args: argparse.Namespace) -> int:
                 f"  warning: non-string label value(s) for {', '.join(odd)}: quote them in YAML;"
                 " explained as strings here, but the API server rejects the object\n"
             )
+    if not count:
+        raise InputError(f"{args.file}: no Kubernetes object found")
     return 0 if all_match else 1
+
 
 
 def _yaml_scalar(value: object) -> str:

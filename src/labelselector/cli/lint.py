@@ -7,7 +7,9 @@ takes everything after ``lint`` verbatim.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import Any, BinaryIO, cast
+
+from .reader import open_input
 
 __all__ = ["add_parser", "run"]
 
@@ -26,7 +28,18 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the linter on the remaining arguments; returns its exit status."""
+    """Run the linter on the remaining arguments; returns its exit status.
+
+    ``-`` is read through the shared reader's stdin (:func:`.reader.open_input`), so a
+    closed stdin is an ``InputError`` (exit 2) here too.
+    """
     from ..lint.cli import main
 
-    return main(list(args.rest))
+    return main(list(args.rest), stdin=cast(BinaryIO, _Stdin()))
+
+
+class _Stdin:
+    """Standard input, opened by the shared reader only when the linter reads it."""
+
+    def read(self, size: int = -1) -> bytes:
+        return open_input("-").read(size)
