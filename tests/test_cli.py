@@ -320,3 +320,18 @@ def test_deeply_nested_match_output_is_an_error_not_a_traceback(capsys: pytest.C
         assert code in (0, 2) and "Traceback" not in err, output
         if code == 2:
             assert err == f"error: pod/p: nested too deeply to write as {output.upper()}\n"
+
+
+def test_directory_and_closed_output_pipe(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert run(capsys, "match", "-l", "app", str(tmp_path)) == (2, "", f"error: {tmp_path}: Is a directory\n")
+    f = tmp_path / "many.yaml"
+    f.write_text("".join(f"---\nkind: Pod\nmetadata: {{name: p{i}, labels: {{app: x}}}}\n" for i in range(3000)))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "labelselector", "match", "-l", "app", "-o", "json", str(f)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline() == b"{\n"
+    proc.stdout.close()  # like `| head -1`
+    assert proc.wait(timeout=60) == 0
+    assert proc.stderr.read() == b""
