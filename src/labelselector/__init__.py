@@ -31,6 +31,7 @@ from .display import format_label_selector, parse_display
 from .errors import FieldError, SelectorError, SelectorSyntaxError, SelectorValidationError
 from .explain import Explanation, RequirementExplanation, explain
 from .index import SelectorIndex
+from .kopf import kopf_filter
 from .selector import Labels, Operator, Requirement, Selector
 from .table import LabelTable, Mask, filter, select, select_many  # noqa: F401 - filter: see below
 from .validation import (
@@ -56,6 +57,7 @@ __all__ = [
     "SelectorIndex",
     "equivalent",
     "format_label_selector",
+    "kopf_filter",
     "parse_display",
     "same_selector",
     "explain",
