@@ -6,8 +6,11 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from labelselector.cli import main
 
@@ -335,3 +338,53 @@ def test_directory_and_closed_output_pipe(capsys: pytest.CaptureFixture[str], tm
     proc.stdout.close()  # like `| head -1`
     assert proc.wait(timeout=60) == 0
     assert proc.stderr.read() == b""
+
+
+_LINES = [
+    "---", "--- ", "---\t# c", "...", "%YAML 1.1", "a: 1", "  b: x", "kind: List", "items:",
+    "- kind: Pod", "  metadata: {name: p, labels: {app: x}}", "x: |", "  ---", "'q", "\"q", "[", "]",
+    "{", "a: &x [1]", "b: *x", "c: .nan", "é: ü", "#c", "", "   ", "a: 1\r", "\ufeffa: 1", "-", "? k",
+]
+
+
+def _streamed(path: str, chunk: int) -> list[Any]:
+    from labelselector.cli import reader
+
+    old = reader.CHUNK
+    reader.CHUNK = chunk
+    try:
+        return list(reader.iter_objects(path, max_bytes=1 << 20))
+    finally:
+        reader.CHUNK = old
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    data=st.one_of(
+        st.lists(st.sampled_from(_LINES), max_size=25).map(lambda ls: "\n".join(ls).encode()),
+        st.binary(max_size=200),
+    ),
+    chunk=st.integers(1, 64),
+)
+def test_reader_fuzz_only_input_errors_and_same_objects_as_whole_parse(
+    tmp_path: Path, data: bytes, chunk: int
+) -> None:
+    from labelselector.cli.reader import InputError
+    from labelselector.lint.loader import decode, parse_stream
+    from labelselector.lint.model import Severity
+
+    f = tmp_path / "in.yaml"
+    f.write_bytes(data)
+    try:
+        got = _streamed(str(f), chunk)
+    except InputError:
+        got = None
+    text, problem = decode(data, "f")
+    if text is None or "%" in text:
+        return
+    docs, problems = parse_stream(text, "f")
+    if any(p.severity is Severity.ERROR for p in problems):
+        return
+    from labelselector.cli.reader import _expand
+
+    assert got == [o for d in docs for o in _expand(d.value)]
