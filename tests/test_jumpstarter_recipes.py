@@ -17,7 +17,7 @@ from typing import Any
 import click
 import pytest
 from click.testing import CliRunner
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -168,6 +168,7 @@ def test_parse_lease_selector_labels_mirrored_on_the_lease(text: str, mirrored: 
     assert parse_lease_selector(text).get("matchLabels", {}) == mirrored
 
 
+@settings(max_examples=100)
 @given(selectors(gt_lt=False))
 def test_parse_lease_selector_keeps_meaning(sel: ls.Selector) -> None:
     text = str(sel)
@@ -201,6 +202,7 @@ def test_match_labels_filter(text: str | None, want: str | None) -> None:
     assert match_labels_filter(text) == want
 
 
+@settings(max_examples=100)
 @given(selectors(), label_sets)
 def test_match_labels_filter_never_narrows(sel: ls.Selector, labels: dict[str, str]) -> None:
     # Whatever the full filter selects, the server-side part selects too.
@@ -258,6 +260,7 @@ def test_selector_contains_refuses_invalid_filters(flt: str) -> None:
         selector_contains("board=rpi", flt)
 
 
+@settings(max_examples=100)
 @given(selectors(max_size=3), selectors(max_size=3))
 def test_selector_contains_is_at_least_entailment(lease: ls.Selector, flt: ls.Selector) -> None:
     if ls.implies(lease, flt):
@@ -353,6 +356,7 @@ def test_lease_reuse_error_display() -> None:
         reusable("board=rpi", "<error>")
 
 
+@settings(max_examples=100)
 @given(selectors())
 def test_lease_reuse_any_requirement_order(sel: ls.Selector) -> None:
     parts = [str(r) for r in sel.requirements]
@@ -361,6 +365,7 @@ def test_lease_reuse_any_requirement_order(sel: ls.Selector) -> None:
     assert reusable(requested, ls.format_label_selector(sel))
 
 
+@settings(max_examples=100)
 @given(selectors())
 def test_display_round_trip(sel: ls.Selector) -> None:
     shown = ls.format_label_selector(sel)
@@ -398,6 +403,7 @@ def test_lease_model_errors_are_located() -> None:
 # --- filter_by_selector over many leases -----------------------------------------------
 
 
+@settings(max_examples=50)
 @given(st.lists(st.tuples(st.integers(0, 99), selectors(max_size=3)), max_size=12), selectors(max_size=3))
 def test_filter_leases_agrees_with_selector_contains(leases: list[tuple[int, ls.Selector]], flt: ls.Selector) -> None:
     shown = [(n, ls.format_label_selector(sel)) for n, sel in leases]

@@ -6,7 +6,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from pydantic.alias_generators import to_camel
@@ -19,6 +19,9 @@ from .strategies import keys, label_values, selectors
 STRING = TypeAdapter(SelectorType)
 OBJECT = TypeAdapter(LabelSelectorType)
 LABELS = TypeAdapter(Labels)
+# Compiled once: building a validator per example would dominate the property tests.
+OBJECT_SCHEMA = jsonschema.Draft202012Validator(OBJECT.json_schema(mode="serialization"))
+LABELS_SCHEMA = jsonschema.Draft202012Validator(LABELS.json_schema())
 
 
 # A model shaped like jumpstarter's Lease custom resource (spec.selector is a
@@ -243,6 +246,7 @@ def test_lease_round_trip_through_json() -> None:
 # --- round trips (hypothesis) ------------------------------------------------------
 
 
+@settings(max_examples=150)
 @given(selectors())
 def test_string_round_trip(sel: ls.Selector) -> None:
     text = STRING.dump_python(sel)
@@ -252,13 +256,14 @@ def test_string_round_trip(sel: ls.Selector) -> None:
     assert STRING.dump_python(STRING.validate_python(text)) == text  # canonical: a fixed point
 
 
+@settings(max_examples=150)
 @given(selectors(gt_lt=False))
 def test_label_selector_round_trip(sel: ls.Selector) -> None:
     obj = OBJECT.dump_python(sel)
     assert OBJECT.validate_python(obj) == sel
     assert OBJECT.validate_json(OBJECT.dump_json(sel)) == sel
     assert OBJECT.validate_python(STRING.dump_python(sel)) == sel
-    jsonschema.validate(obj, OBJECT.json_schema(mode="serialization"))
+    OBJECT_SCHEMA.validate(obj)
 
 
 @given(st.dictionaries(st.one_of(keys, st.text(max_size=6)), st.one_of(label_values, st.text(max_size=6)), max_size=4))
@@ -274,7 +279,7 @@ def test_labels_agree_with_validate_labels(labels: dict[str, str]) -> None:
         assert not problems
         assert out == labels
         assert LABELS.dump_python(out) == labels
-        jsonschema.validate(labels, LABELS.json_schema())
+        LABELS_SCHEMA.validate(labels)
 
 
 def test_labels_not_a_map() -> None:
