@@ -6,7 +6,9 @@ Commands (each one module of this package; ``labelselector COMMAND --help`` for 
 * ``match``: the Kubernetes objects whose ``metadata.labels`` match, like ``kubectl get -l``
   but offline;
 * ``explain``: requirement by requirement, why a selector matches a label set or not;
-* ``lint``: label and selector problems in manifests (:mod:`labelselector.lint.cli`).
+* ``lint``: label and selector problems in manifests (:mod:`labelselector.lint.cli`);
+* ``schedule``: which nodes a pod can run on and why not the others (kube-scheduler's
+  label and selector filters, :mod:`labelselector.scheduling`).
 
 Exit codes: 0 success, 1 invalid selector (or a negative answer: nothing matched with
 ``match --fail-empty``, a label set that does not match for ``explain``, findings for
@@ -49,6 +51,7 @@ COMMANDS: tuple[str, ...] = (
     "match",
     "explain",
     "lint",
+    "schedule",
 )
 
 
