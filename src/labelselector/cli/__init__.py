@@ -8,7 +8,10 @@ Commands (each one module of this package; ``labelselector COMMAND --help`` for 
 * ``explain``: requirement by requirement, why a selector matches a label set or not;
 * ``lint``: label and selector problems in manifests (:mod:`labelselector.lint.cli`);
 * ``schedule``: which nodes a pod can run on and why not the others (kube-scheduler's
-  label and selector filters, :mod:`labelselector.scheduling`).
+  label and selector filters, :mod:`labelselector.scheduling`);
+* ``load``: store objects in a database inventory (DuckDB, SQLite, PostgreSQL) that
+  ``match --db`` answers from;
+* ``sql``: a selector compiled to a SQL expression and its parameters.
 
 Exit codes: 0 success, 1 invalid selector (or a negative answer: nothing matched with
 ``match --fail-empty``, a label set that does not match for ``explain``, findings for
@@ -52,6 +55,8 @@ COMMANDS: tuple[str, ...] = (
     "explain",
     "lint",
     "schedule",
+    "load",
+    "sql",
 )
 
 

@@ -17,7 +17,7 @@ import argparse
 import json
 import math
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
 from .reader import InputError, add_size_option, iter_objects, warn
@@ -39,6 +39,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     p.add_argument("-o", "--output", choices=["name", "yaml", "json"], default="name")
     p.add_argument("--fail-empty", action="store_true", help="exit 1 when nothing matches")
+    p.add_argument(
+        "--db",
+        metavar="URL",
+        help="answer from an inventory made by 'labelselector load' (duckdb:///PATH or PATH, "
+        "sqlite:///PATH, postgresql://...) instead of files",
+    )
     add_size_option(p)
     return p
 
@@ -72,18 +78,36 @@ def run(args: argparse.Namespace) -> int:
     from ..api import parse
 
     sel = parse(args.selector)
+    if getattr(args, "db", None) is not None and args.files:
+        raise InputError("give either --db or files, not both")
     write = _WRITERS[args.output](sys.stdout)
     found = 0
-    for path in args.files or ["-"]:
-        for obj in iter_objects(path, max_bytes=args.max_file_size, warn=warn):
-            labels = _labels(obj)
-            if labels is not None and sel.matches(labels):
-                write.object(obj)
-                found += 1
+    for obj in _from_db(args.db, sel) if getattr(args, "db", None) is not None else _from_files(args, sel):
+        write.object(obj)
+        found += 1
     write.close()
     if not found and args.fail_empty:
         return 1
     return 0
+
+
+def _from_files(args: argparse.Namespace, sel: Any) -> Iterator[dict[str, Any]]:
+    for path in args.files or ["-"]:
+        for obj in iter_objects(path, max_bytes=args.max_file_size, warn=warn):
+            labels = _labels(obj)
+            if labels is not None and sel.matches(labels):
+                yield obj
+
+
+def _from_db(url: str, sel: Any) -> Iterator[dict[str, Any]]:
+    """The inventory's matching objects, in load order (the selector runs in the database)."""
+    from ..inventory import InventoryError, open_inventory
+
+    try:
+        with open_inventory(url) as inv:
+            yield from inv.match(sel)
+    except InventoryError as exc:
+        raise InputError(str(exc)) from None
 
 
 class _Names:
