@@ -55,6 +55,9 @@ def as_selector(obj: Any) -> Selector:
 def matches(selector: Any, labels: Labels) -> bool:
     """Whether ``labels`` satisfy ``selector`` (anything :func:`as_selector` accepts).
 
+    ``labels`` is a mapping of label keys to ``str`` values; anything else (a ``str``,
+    a list, a non-``str`` value that a requirement compares) raises ``TypeError``.
+
     >>> matches("env=prod,!canary", {"env": "prod"})
     True
     >>> matches({"matchExpressions": [{"key": "tier", "operator": "NotIn", "values": ["db"]}]}, {})

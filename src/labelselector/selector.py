@@ -11,6 +11,10 @@ import enum
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
+from ._compile import compile_requirements, never
+from ._int64 import parse_int64
+from ._labeltypes import labels_type_error, value_type_error
+
 __all__ = ["Operator", "Requirement", "Selector", "Labels"]
 
 Labels = Mapping[str, str]
@@ -39,34 +43,8 @@ _SPELLINGS = {
 }
 
 
-_INT64_DIGITS = 19
-"""Significant digits of the largest int64 (9223372036854775807)."""
-
-
-def _int64(text: str) -> int | None:
-    """Go's ``strconv.ParseInt(text, 10, 64)``: optional sign, ASCII digits, int64 range.
-
-    Like Go, it has no length limit: leading zeros are free (``"0" * 5000 + "7"`` is 7)
-    and more than 19 significant digits is out of range. Only short digit strings reach
-    ``int()``, so Python's int-string conversion limit never applies.
-    """
-    if not text:
-        return None
-    body = text[1:] if text[0] in "+-" else text
-    if not body or not body.isascii() or not body.isdigit():
-        return None
-    if len(body) > _INT64_DIGITS:
-        body = body.lstrip("0")
-        if len(body) > _INT64_DIGITS:
-            return None
-        n = int(body or "0")
-        if text[0] == "-":
-            n = -n
-    else:
-        n = int(text)
-    if -(2**63) <= n <= 2**63 - 1:
-        return n
-    return None
+_int64 = parse_int64  # the name other modules import
+_ABSENT: Any = object()
 
 
 class Requirement:
@@ -188,20 +166,25 @@ class Requirement:
         """Whether ``labels`` satisfy this requirement, with Kubernetes semantics.
 
         ``!=``/``notin`` hold when the key is absent; Gt/Lt need a label value that
-        parses as an int64 and fail closed otherwise.
+        parses as an int64 and fail closed otherwise. ``labels`` that are not a mapping,
+        and a value this requirement compares that is not a ``str``, raise ``TypeError``.
         """
+        if not isinstance(labels, Mapping):
+            raise labels_type_error(labels)
         op = self.operator
         if op is Operator.EXISTS:
             return self.key in labels
         if op is Operator.DOES_NOT_EXIST:
             return self.key not in labels
-        value = labels.get(self.key)
+        value = labels.get(self.key, _ABSENT)
+        if value is _ABSENT:
+            return op is Operator.NOT_IN
+        if not isinstance(value, str):
+            raise value_type_error(self.key, value)
         if op is Operator.IN:
-            return value is not None and value in self.values
+            return value in self.values
         if op is Operator.NOT_IN:
-            return value is None or value not in self.values
-        if value is None:
-            return False
+            return value not in self.values
         n = _int64(value)
         if n is None:
             return False
@@ -329,9 +312,10 @@ class Selector:
         d = self.__dict__
         fn: Callable[[Labels], bool] | None = d.get("_predicate")
         if fn is None:
-            from ._compile import compile_selector
-
-            fn = compile_selector(self)
+            if self._nothing:
+                fn = never
+            else:
+                fn = compile_requirements(self.requirements)
             d["_predicate"] = fn
             # An instance attribute shadows the method (a non-data descriptor), so
             # from now on ``self.matches`` *is* the compiled function.
@@ -339,7 +323,13 @@ class Selector:
         return fn
 
     def matches(self, labels: Labels) -> bool:
-        """Whether ``labels`` satisfy every requirement (Kubernetes ``Selector.Matches``)."""
+        """Whether ``labels`` satisfy every requirement (Kubernetes ``Selector.Matches``).
+
+        ``labels`` must be a mapping (a ``str`` is not a label set) and every value a
+        requirement compares must be a ``str``; otherwise ``TypeError`` says which.
+        Requirements that compare values are read first, in key order, then ``x``/``!x``;
+        reading stops at the first that fails.
+        """
         return self.predicate(labels)
 
 
