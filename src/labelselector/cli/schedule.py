@@ -28,7 +28,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from .reader import InputError, read_text
+from .reader import InputError, add_size_option, read_text
 
 __all__ = ["add_parser", "run"]
 
@@ -56,6 +56,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "-l", "--selector", help="place the unbound pods of the FILEs whose labels match (e.g. app=web)"
     )
     p.add_argument("-o", "--output", choices=["summary", "wide", "json"], default="summary")
+    add_size_option(p)
     return p
 
 
@@ -65,10 +66,10 @@ class _Obj:
     where: str  # file:line
 
 
-def _read(path: str) -> list[_Obj]:
+def _read(path: str, max_bytes: int) -> list[_Obj]:
     from ..lint.loader import parse_stream
 
-    text = read_text(path)
+    text = read_text(path, max_bytes)
     docs, problems = parse_stream(text, path)
     if problems:
         p = problems[0]
@@ -183,10 +184,10 @@ def run(args: argparse.Namespace) -> int:
     if args.selector is None:
         if not inputs:
             raise InputError("give a POD file (or -l SELECTOR) and the files with nodes and pods")
-        pod_objs = [o for o in _read(inputs.pop(0)) if _kind(o.value) in ("Pod", "")]
+        pod_objs = [o for o in _read(inputs.pop(0), args.max_file_size) if _kind(o.value) in ("Pod", "")]
         if not pod_objs:
             raise InputError(f"{args.inputs[0]}: no Pod object found")
-    objs = [o for path in (inputs or ["-"]) for o in _read(path)]
+    objs = [o for path in (inputs or ["-"]) for o in _read(path, args.max_file_size)]
     nodes = [o for o in objs if _kind(o.value) == "Node"]
     pods = [o for o in objs if _kind(o.value) == "Pod"]
     namespaces = {
