@@ -27,8 +27,10 @@ from labelselector import (
 )
 from labelselector import algebra as _algebra
 from labelselector.explain import explain as _explain
+from labelselector.scheduling import AffinityTerm
 
 __all__ = [
+    "AffinityTerm",
     "BACKENDS",
     "FieldError",
     "Operator",
@@ -58,6 +60,7 @@ BACKENDS: dict[str, str] = {
     "table": "labelselector.LabelTable",
     "algebra": "labelselector.algebra",
     "explain": "labelselector.explain",
+    "affinity": "labelselector.scheduling.AffinityTerm",
 }
 
 

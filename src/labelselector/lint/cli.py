@@ -13,6 +13,7 @@ from typing import IO, Any, BinaryIO
 
 from . import _engine, config, loader, output, registry
 from .checks import RUNTIME_LABEL_KEYS, Linter, Options, Stats
+from .checks._kinds import WorkloadKind, parse_path
 from .model import Finding, Severity
 from .registry import CHECKS
 
@@ -50,6 +51,7 @@ def lint(
     limits: loader.Limits | None = None,
     ignore_paths: Sequence[str] = (),
     stdin: BinaryIO | None = None,
+    workload_kinds: Sequence[WorkloadKind] = (),
 ) -> Result:
     """Lint files/directories/``-`` and return the findings (sorted) and statistics.
 
@@ -69,7 +71,7 @@ def lint(
     linter = Linter(
         Options(
             namespace=namespace, runtime_label_keys=runtime_label_keys, group_by=group_by,
-            enabled=frozenset(enabled),
+            enabled=frozenset(enabled), workload_kinds=tuple(workload_kinds),
         )
     )
     broken = {p.file for p in loaded.problems if p.severity is Severity.ERROR}
@@ -113,6 +115,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--disable", action="append", metavar="IDS", help="check ids to turn off (comma list, repeatable; 'all')")
     p.add_argument("--enable", action="append", metavar="IDS", help="check ids to turn on (comma list, repeatable; 'all')")
     p.add_argument("-n", "--namespace", default=None, help="namespace of objects that set none (default: default)")
+    p.add_argument(
+        "--runtime-label-keys", action="append", metavar="KEYS",
+        help="label keys controllers or operators add to pods at run time (comma list, repeatable)",
+    )
     p.add_argument("--group-by", choices=GROUPS, default=None, help="which objects cross-object checks compare: all inputs together (default), each file, or each directory")
     p.add_argument("--config", metavar="FILE", help="config file (default: nearest .labelselector-lint.yaml upward from the working directory)")
     p.add_argument("--no-config", action="store_true", help="do not read a config file")
@@ -171,10 +177,11 @@ def main(argv: list[str] | None = None, stdin: BinaryIO | None = None) -> int:
         namespace=args.namespace or cfg.namespace or "default",
         enabled=enabled,
         group_by=group_by,
-        runtime_label_keys=RUNTIME_LABEL_KEYS | frozenset(cfg.runtime_label_keys),
+        runtime_label_keys=RUNTIME_LABEL_KEYS | frozenset(cfg.runtime_label_keys) | frozenset(_split(args.runtime_label_keys)),
         limits=loader.Limits(max_file_bytes=max_size),
         ignore_paths=cfg.ignore_paths,
         stdin=stdin,
+        workload_kinds=[_workload_kind(k) for k in cfg.workload_kinds],
     )
     for msg in result.unreadable:
         err.write(f"labelselector lint: cannot read {msg}\n")
@@ -188,6 +195,16 @@ def main(argv: list[str] | None = None, stdin: BinaryIO | None = None) -> int:
         if any(f.severity >= threshold for f in result.findings):
             return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _workload_kind(k: config.WorkloadKindConfig) -> WorkloadKind:
+    groups: frozenset[str] = frozenset()
+    if k.api_version is not None:
+        groups = frozenset({k.api_version.rsplit("/", 1)[0] if "/" in k.api_version else ""})
+    return WorkloadKind(
+        k.kind, groups, parse_path(k.selector), parse_path(k.template), k.selector_type == "map",
+        "configured",
+    )
 
 
 def _enabled(cfg: config.Config, args: Any) -> set[str]:

@@ -10,6 +10,12 @@ parent directory; ``--config FILE`` names one, ``--no-config`` ignores them. Key
     ignore-paths: ["vendor/**"]     # glob patterns of input files to skip
     runtime-label-keys: [my.io/pod] # extra keys controllers add at run time
     max-file-size: 16777216         # bytes
+    workload-kinds:                 # other kinds that own pods through a selector
+      - kind: Pool
+        apiVersion: example.com/v1  # optional: read for any apiVersion when omitted
+        selector: spec.selector     # path of the selector
+        selector-type: labelSelector  # or map
+        template: spec.template     # path of the pod template
 """
 
 from __future__ import annotations
@@ -24,8 +30,9 @@ NAMES = (".labelselector-lint.yaml", ".labelselector-lint.yml")
 
 _KEYS = {
     "disable", "enable", "fail-on", "namespace", "group-by", "ignore-paths",
-    "runtime-label-keys", "max-file-size",
+    "runtime-label-keys", "max-file-size", "workload-kinds",
 }
+_KIND_KEYS = {"kind", "apiVersion", "selector", "selector-type", "template"}
 
 
 class ConfigError(Exception):
@@ -45,6 +52,43 @@ class Config:
     ignore_paths: list[str] = field(default_factory=list)
     runtime_label_keys: list[str] = field(default_factory=list)
     max_file_size: int | None = None
+    workload_kinds: list[WorkloadKindConfig] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class WorkloadKindConfig:
+    """One entry of ``workload-kinds``."""
+
+    kind: str
+    api_version: str | None
+    selector: str
+    selector_type: str
+    template: str
+
+
+def _workload_kinds(data: dict[str, Any], path: str) -> list[WorkloadKindConfig]:
+    value = data.get("workload-kinds", [])
+    if not isinstance(value, list):
+        raise ConfigError(f"{path}: workload-kinds must be a list of mappings")
+    out = []
+    for i, item in enumerate(value):
+        where = f"{path}: workload-kinds[{i}]"
+        if not isinstance(item, dict):
+            raise ConfigError(f"{where} must be a mapping with kind, selector and template")
+        unknown = sorted(set(map(str, item)) - _KIND_KEYS)
+        if unknown:
+            raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(_KIND_KEYS))})")
+        for key in ("kind", "selector", "template"):
+            if not isinstance(item.get(key), str) or not item[key].strip("."):
+                raise ConfigError(f"{where}: {key} must be a non-empty string")
+        api_version = item.get("apiVersion")
+        if api_version is not None and not isinstance(api_version, str):
+            raise ConfigError(f"{where}: apiVersion must be a string")
+        selector_type = item.get("selector-type", "labelSelector")
+        if selector_type not in ("labelSelector", "map"):
+            raise ConfigError(f"{where}: selector-type must be labelSelector or map, not {selector_type!r}")
+        out.append(WorkloadKindConfig(item["kind"], api_version, item["selector"], selector_type, item["template"]))
+    return out
 
 
 def discover(start: str | None = None) -> str | None:
@@ -89,6 +133,7 @@ def load(path: str) -> Config:
     cfg.enable = _str_list(data, "enable", path)
     cfg.ignore_paths = _str_list(data, "ignore-paths", path)
     cfg.runtime_label_keys = _str_list(data, "runtime-label-keys", path)
+    cfg.workload_kinds = _workload_kinds(data, path)
     for key, attr in (("fail-on", "fail_on"), ("namespace", "namespace"), ("group-by", "group_by")):
         value = data.get(key)
         if value is not None:

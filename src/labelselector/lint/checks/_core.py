@@ -138,6 +138,9 @@ class Workload:
     path: Path
     selector: eng.Selector
     template: PodTemplate | None
+    #: ``(kind, name)`` of a workload whose pods this one takes over (an Argo Rollout's
+    #: ``workloadRef``): the two select the same pods on purpose.
+    takes_over: tuple[str, str] | None = None
 
 
 @dataclass
@@ -162,6 +165,8 @@ class Options:
     group_by: str = "all"
     #: Check ids to run (``None``: all); cross-object runners of disabled checks are skipped.
     enabled: frozenset[str] | None = None
+    #: Workload kinds declared in the config (``workload-kinds``).
+    workload_kinds: tuple[_kinds.WorkloadKind, ...] = ()
 
 
 @dataclass
@@ -190,6 +195,7 @@ class Linter:
 
     def __init__(self, options: Options | None = None) -> None:
         self.options = options or Options()
+        self.kinds = _kinds.Kinds(self.options.workload_kinds)
         self.findings: list[Finding] = []
         self.stats = Stats()
         self._groups: dict[str, Group] = {}
@@ -346,7 +352,7 @@ class Linter:
 
     def templates(self, obj: K8sObject) -> list[PodTemplate]:
         """The pod templates of an object (a Pod is its own template)."""
-        found = _kinds.template_paths(obj)
+        found = self.kinds.template_paths(obj)
         return [self.template(obj, meta, spec) for meta, spec in found]
 
     @staticmethod
@@ -397,12 +403,18 @@ class Linter:
             svc = obj.get("metadata", "labels", "kubernetes.io/service-name")
             if isinstance(svc, str):
                 group.endpoints.add((obj.namespace, svc))
-        workload = _kinds.workload_selector(obj)
+        workload = self.kinds.workload_selector(obj)
         if workload is not None:
             path, value, is_map = workload
             sel = self._quiet_map(value) if is_map else self.quiet_ls(value)
             if sel is not None:
-                group.workloads.append(Workload(obj, path, sel, templates[0] if templates else None))
+                ref = obj.get("spec", "workloadRef")
+                takes_over = None
+                if obj.kind == "Rollout" and isinstance(ref, dict):
+                    takes_over = (str(ref.get("kind", "Deployment")), str(ref.get("name")))
+                group.workloads.append(
+                    Workload(obj, path, sel, templates[0] if templates else None, takes_over)
+                )
         if kind in self._cross_kind or templates:
             group.later.append(obj)
 
@@ -480,6 +492,35 @@ class Linter:
             f"({'; '.join(why)})"
         )
 
+    def operator_hint(self, group: Group, obj: K8sObject, check: Check, sel: eng.Selector) -> str:
+        """For pods an operator creates at run time: they are not in the input, so say how
+        to tell the linter (``runtime-label-keys``, the ignore annotation).
+
+        Said when the namespace has custom resources that may have an operator create pods
+        (named), or when the selector requires label keys that no pod template of the
+        namespace carries (an operator adds such keys to the pods it spawns); else ``""``.
+        """
+        crs = [
+            o.ref for objs in group.by_kind.values() for o in objs
+            if o.namespace == obj.namespace and _maybe_operator_resource(o) and not self.templates(o)
+        ]
+        template_keys = {k for t in group.templates.get(obj.namespace, []) for k in t.labels}
+        unknown = sorted(present_keys(sel) - template_keys)
+        if not crs and not unknown:
+            return ""
+        why = []
+        if unknown:
+            why.append(f"no pod template in the input carries {', '.join(unknown)}")
+        if crs:
+            more = ", …" if len(crs) > 3 else ""
+            why.append(f"custom resources in namespace {obj.namespace}: {', '.join(crs[:3])}{more}")
+        return (
+            f". If an operator creates these pods at run time ({'; '.join(why)}), they are not in "
+            "the input: list the label keys it adds under runtime-label-keys in "
+            f".labelselector-lint.yaml, or annotate the {obj.kind} with "
+            f"{IGNORE_ANNOTATION}: {check.id}"
+        )
+
     def broken_note(self) -> str:
         """A note for cross-object findings when some input could not be read."""
         if not self._broken_files:
@@ -505,6 +546,23 @@ class Linter:
         if not group.declared_namespaces:
             return None
         return sorted(n for n, labels in self.namespace_labels(group).items() if ns_sel.matches(labels))
+
+
+#: Custom resources that configure something else and never create pods.
+_NOT_POD_OWNERS = frozenset(
+    {
+        "ServiceMonitor", "PodMonitor", "PrometheusRule", "Probe", "ScrapeConfig", "AlertmanagerConfig",
+        "Certificate", "Issuer", "VirtualService", "DestinationRule", "Gateway", "HTTPRoute",
+        "AuthorizationPolicy", "PeerAuthentication", "ServiceEntry", "Sidecar", "EnvoyFilter",
+    }
+)
+
+
+def _maybe_operator_resource(obj: K8sObject) -> bool:
+    """Whether ``obj`` is a custom resource (not a Kubernetes API group) that may have an
+    operator create pods for it."""
+    group = obj.api_version.rsplit("/", 1)[0] if "/" in obj.api_version else ""
+    return "." in group and not group.endswith("k8s.io") and obj.kind not in _NOT_POD_OWNERS
 
 
 def string_labels(value: Any) -> dict[str, str]:

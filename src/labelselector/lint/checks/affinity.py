@@ -4,7 +4,7 @@ selectors do not count the pods they are written for."""
 from __future__ import annotations
 
 from .. import _engine as eng
-from ..model import K8sObject, Path, api_path
+from ..model import K8sObject, api_path
 from ..registry import W, declare
 from ._core import TEMPLATES, Group, Linter, PodTemplate, on_cross
 from ._text import show_labels, show_selector
@@ -17,13 +17,19 @@ ANTI_NOT_SELF = declare(
     family=FAMILY,
     rationale="Anti-affinity `labelSelector: {app: wbe}` on pods labelled `{app: web}` that also matches "
     "no other pod template, or an anti-affinity term without `labelSelector`: the term keeps the pod "
-    "away from nothing.",
+    "away from nothing. The term is read as kube-scheduler reads it "
+    "(`labelselector.scheduling.AffinityTerm`: `matchLabelKeys`/`mismatchLabelKeys` merged, and "
+    "the pods counted are those in the term's `namespaces` and the namespaces its "
+    "`namespaceSelector` selects, or only the pod's own namespace when both are unset): a term "
+    "limited to `namespaces: [bar]` does not spread the pod's own replicas in `foo`, so it is "
+    "reported unless pods it selects exist in `bar`.",
     fix="Select the pod's own labels (to spread replicas) or the labels of the pods to avoid.",
 )
 SPREAD_NOT_SELF = declare(
     "topology-spread-not-self", W, "topology spread selector does not select this pod", family=FAMILY,
     rationale="A `topologySpreadConstraints[].labelSelector` that does not select the pod's own labels: "
-    "the pods being placed are not counted, so they are not spread.",
+    "the pods being placed are not counted, so they are not spread. Spread constraints count only "
+    "pods in the pod's own namespace (they have no `namespaces` field), so no namespace rule applies.",
     fix="Select the pod's own labels.",
 )
 SPREAD_NO_SELECTOR = declare(
@@ -35,48 +41,60 @@ SPREAD_NO_SELECTOR = declare(
 )
 
 
-def _term_namespaces(ctx: Linter, group: Group, obj: K8sObject, term: Path) -> list[str | None] | None:
-    names = obj.get(*term, "namespaces")
-    ns_value = obj.get(*term, "namespaceSelector")
-    out: list[str | None] = []
-    if isinstance(names, list):
-        out.extend(n for n in names if isinstance(n, str))
-    if ns_value is not None:
-        ns_sel = ctx.quiet_ls(ns_value)
-        if ns_sel is None:
+def _covered_namespaces(ctx: Linter, group: Group, term: eng.AffinityTerm) -> list[str] | None:
+    """The namespaces whose pods the term counts, or None when that cannot be known
+    (a namespaceSelector and no Namespace objects in the input)."""
+    out = set(term.namespaces)
+    if not eng.is_nothing(term.namespace_selector):
+        selected = ctx.candidate_namespaces(group, term.namespace_selector)
+        if selected is None:
             return None
-        cands = ctx.candidate_namespaces(group, ns_sel)
-        if cands is None:
-            return None
-        out.extend(cands)
-    if not out and ns_value is None:
-        out = [obj.namespace]
-    return out
+        out.update(selected)
+    return sorted(out)
 
 
 def _anti_affinity(ctx: Linter, group: Group, tmpl: PodTemplate) -> None:
     obj = tmpl.obj
     own = tmpl.labels
-    for term in affinity_terms(obj, tmpl.spec + ("affinity", "podAntiAffinity")):
-        value = obj.get(*term, "labelSelector")
-        if value is None:
+    own_ns = obj.namespace or ctx.options.namespace
+    pod = {"metadata": {"namespace": own_ns, "labels": own}}
+    for path in affinity_terms(obj, tmpl.spec + ("affinity", "podAntiAffinity")):
+        value = obj.get(*path)
+        if obj.get(*path, "labelSelector") is None:
             ctx.report(
-                obj, ANTI_NOT_SELF, term,
-                f"pod anti-affinity term at {api_path(term)} has no labelSelector: it selects "
+                obj, ANTI_NOT_SELF, path,
+                f"pod anti-affinity term at {api_path(path)} has no labelSelector: it selects "
                 "no pods, so it keeps this pod away from nothing",
             )
             continue
-        sel = ctx.quiet_ls(value)
-        if sel is None or ctx.strip_runtime(sel).matches(own):
+        try:
+            term = eng.AffinityTerm(value, pod)
+        except eng.SelectorError:
+            continue  # reported by the selector checks
+        namespaces = _covered_namespaces(ctx, group, term)
+        if namespaces is None:
             continue
-        namespaces = _term_namespaces(ctx, group, obj, term)
-        if namespaces is None or any(ctx.select(group, n, sel) for n in namespaces):
+        selector = ctx.strip_runtime(term.selector)
+        labels_match = selector.matches(own)
+        if labels_match and own_ns in namespaces:
             continue
+        if any(ctx.select(group, n, term.selector) for n in namespaces):
+            continue
+        shown = show_selector(ctx.quiet_ls(obj.get(*path, "labelSelector")) or term.selector)
+        if labels_match:
+            why = (
+                f"selects this pod's own labels {show_labels(own)}, but only in namespace(s) "
+                f"{', '.join(namespaces) or '(none)'} (the term's namespaces/namespaceSelector), "
+                f"not in its own namespace {own_ns}, and no pod template there"
+            )
+        else:
+            why = (
+                f"selects neither this pod's own labels {show_labels(own)} "
+                f"({'; '.join(eng.explain(selector, own))}) nor any other pod template in the input"
+            )
         ctx.report(
-            obj, ANTI_NOT_SELF, term + ("labelSelector",),
-            f"pod anti-affinity labelSelector {show_selector(sel)} selects neither this "
-            f"pod's own labels {show_labels(own)} ({'; '.join(eng.explain(ctx.strip_runtime(sel), own))}) "
-            "nor any other pod template in the input, so it spreads nothing",
+            obj, ANTI_NOT_SELF, path + ("labelSelector",),
+            f"pod anti-affinity labelSelector {shown} {why}, so it spreads nothing",
         )
 
 

@@ -526,6 +526,8 @@ def overlapping_workload_selectors(ctx: Linter, group: Group) -> None:
             for a in ws[:i]:
                 if (a.obj.kind, a.obj.name) == (b.obj.kind, b.obj.name):
                     continue  # the same object declared twice: the later one replaces it
+                if (a.obj.kind, a.obj.name) == b.takes_over or (b.obj.kind, b.obj.name) == a.takes_over:
+                    continue  # an Argo Rollout and the Deployment its workloadRef takes over
                 ctx.stats.cross_checks += 1
                 both = [
                     t.obj.ref for t in (a.template, b.template)

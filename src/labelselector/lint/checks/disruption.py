@@ -63,5 +63,6 @@ def pdb_selector(ctx: Linter, group: Group, obj: K8sObject) -> None:
             obj, PDB_NOTHING, _SELECTOR,
             f"{obj.ref} selector {show_selector(sel)} matches no pod "
             f"template in namespace {obj.namespace}; "
-            f"{ctx.nearest(group, [obj.namespace], sel)}" + ctx.broken_note(),
+            f"{ctx.nearest(group, [obj.namespace], sel)}"
+            + ctx.operator_hint(group, obj, PDB_NOTHING, sel) + ctx.broken_note(),
         )

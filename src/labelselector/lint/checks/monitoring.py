@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from .. import _engine as eng
 from ..model import K8sObject, Path
-from ..registry import W, declare
-from ._core import Group, Linter, on_cross, string_labels
+from ..registry import E, W, declare
+from ._core import Group, Linter, on_cross, on_object, string_labels
 from ._text import show_labels, show_selector
 
 FAMILY = "monitoring"
@@ -19,6 +19,16 @@ SM_NOTHING = declare(
     "`namespaceSelector.any` / `matchNames` say otherwise (prometheus-operator rules, full "
     "LabelSelector): nothing is scraped.",
     fix="Match the labels of the Service (not of the pods) to scrape.",
+)
+SM_MISSING = declare(
+    "servicemonitor-selector-missing", E, "ServiceMonitor has no spec.selector (required by its CRD)",
+    family=FAMILY,
+    rationale="The ServiceMonitor CRD marks `spec.selector` required, so the API server rejects the "
+    "object: `spec.selector: Required value`. (Had it been accepted, prometheus-operator reads the "
+    "field as a non-pointer struct: an absent selector would be `{}`, every Service in the watched "
+    "namespaces, not \"nothing\".)",
+    fix="Add `spec.selector.matchLabels` with the labels of the Service to scrape (`{}` to scrape "
+    "every Service in the watched namespaces).",
 )
 PM_NOTHING = declare(
     "podmonitor-selects-nothing", W, "PodMonitor selector matches no pod template", family=FAMILY,
@@ -63,11 +73,28 @@ def _nearest_service(group: Group, namespaces: list[str | None], sel: eng.Select
 
 
 def _monitor(ctx: Linter, group: Group, obj: K8sObject) -> tuple[eng.Selector, list[str | None]] | None:
-    """The monitor's selector and the namespaces it looks in (``None``: nothing to check)."""
-    sel = ctx.quiet_ls(obj.get(*_SELECTOR))
+    """The monitor's selector and the namespaces it looks in (``None``: nothing to check).
+
+    prometheus-operator reads ``selector`` as a non-pointer struct: absent or null is ``{}``.
+    """
+    value = obj.get(*_SELECTOR)
+    sel = eng.Selector.everything() if value is None else ctx.quiet_ls(value)
     if sel is None or eng.is_empty(sel):
         return None
     return sel, _namespaces(group, obj)
+
+
+@on_object(SM_MISSING, kinds=["ServiceMonitor"])
+def servicemonitor_selector_missing(ctx: Linter, obj: K8sObject) -> None:
+    """The CRD's required ``spec.selector``."""
+    if obj.get(*_SELECTOR) is None:
+        where = _SELECTOR if obj.has(*_SELECTOR) else ("spec",) if obj.has("spec") else ()
+        ctx.report(
+            obj, SM_MISSING, where,
+            "spec.selector: Required value (the ServiceMonitor CRD requires it; prometheus-operator "
+            "would read an absent selector as {}, every Service in the watched namespaces, not as "
+            "\"nothing\")",
+        )
 
 
 @on_cross(SM_NOTHING, kinds=["ServiceMonitor"])

@@ -104,7 +104,8 @@ def networkpolicy_selects_nothing(ctx: Linter, group: Group, obj: K8sObject) -> 
             obj, NP_SELECTS_NOTHING, ("spec", "podSelector"),
             f"{obj.ref} spec.podSelector {show_selector(pod_sel)} matches no "
             f"pod template in namespace {obj.namespace}; "
-            f"{ctx.nearest(group, [obj.namespace], pod_sel)}" + ctx.broken_note(),
+            f"{ctx.nearest(group, [obj.namespace], pod_sel)}"
+            + ctx.operator_hint(group, obj, NP_SELECTS_NOTHING, pod_sel) + ctx.broken_note(),
         )
     for base, peer in _peers(obj):
         psel = ctx.quiet_ls(peer.get("podSelector"))

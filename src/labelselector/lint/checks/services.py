@@ -83,7 +83,7 @@ def service_selects_nothing(ctx: Linter, group: Group, obj: K8sObject) -> None:
         obj, SELECTS_NOTHING, ("spec", "selector"),
         f"{obj.ref} selector {show_selector(sel)} matches no pod template in "
         f"namespace {obj.namespace}; {ctx.nearest(group, [obj.namespace], sel)}"
-        + ctx.broken_note(),
+        + ctx.operator_hint(group, obj, SELECTS_NOTHING, sel) + ctx.broken_note(),
     )
 
 

@@ -9,8 +9,8 @@ from typing import Any
 from .. import _engine as eng
 from ..model import K8sObject, Path, api_path
 from ..registry import E, declare
-from ._core import Linter, on_object
-from ._kinds import APPS_WORKLOADS
+from ._core import Group, Linter, PodTemplate, on_cross, on_object
+from ._kinds import APPS_WORKLOADS, WorkloadKind
 from ._text import go_label_selector, mismatch_error, not_string, show_labels, show_selector
 from .algebra import label_selector, volatile
 from .labels import NOT_STRING, label_map
@@ -36,7 +36,10 @@ EMPTY = declare(
 MISMATCH = declare(
     "workload-selector-mismatch", E, "workload selector does not match its own template labels",
     family=FAMILY,
-    rationale="RC selector `app=redis,role=master` vs template `{app: redis, role: replica}` → "
+    rationale="OpenShift DeploymentConfig, Argo Rollout (its own template, or the template of the "
+    "Deployment its `workloadRef` names) and kinds declared under `workload-kinds` in the config are "
+    "checked the same way, with a message of the linter's own (their controllers' texts differ). "
+    "RC selector `app=redis,role=master` vs template `{app: redis, role: replica}` → "
     "``spec.template.metadata.labels: Invalid value: {\"app\":\"redis\",\"role\":\"replica\"}: `selector` "
     "does not match template `labels` (… role=master: label role is \"replica\")`` (all workload kinds, "
     "map and LabelSelector). Reported at the selector. An RC's selector keys and values are not "
@@ -201,6 +204,75 @@ def job(ctx: Linter, obj: K8sObject) -> None:
         return
     if sel is not None:
         template_match(ctx, obj, sel, path, _TEMPLATE_META)
+
+
+def _extra_selector(ctx: Linter, obj: K8sObject, wk: WorkloadKind) -> eng.Selector | None:
+    """Validate the selector of a non-core workload; the engine Selector when usable."""
+    value = obj.get(*wk.selector)
+    where = api_path(wk.selector)
+    if wk.map_selector:
+        clean = label_map(ctx, obj, wk.selector, value, f"{wk.kind}Spec")
+        if clean:
+            if len(clean) != len(value) or eng.validate_labels(clean):
+                return None
+            return eng.from_map(clean)
+        labels = obj.get(*wk.template, "metadata", "labels")
+        if isinstance(obj.get(*wk.template), dict) and not (isinstance(labels, dict) and labels):
+            ctx.report(
+                obj, MISSING, wk.selector if obj.has(*wk.selector) else wk.selector[:-1],
+                f"{where} is not set and the template has no labels to default it from: the "
+                f"{wk.source} {wk.kind} selects no pods",
+            )
+        return None
+    if value is None:
+        ctx.report(
+            obj, MISSING, wk.selector[:-1],
+            f"{where} is not set: the {wk.source} {wk.kind} needs a selector for the pods it owns",
+        )
+        return None
+    return label_selector(ctx, obj, wk.selector, value)
+
+
+def _extra_match(ctx: Linter, obj: K8sObject, wk: WorkloadKind, sel: eng.Selector, tmpl: PodTemplate) -> None:
+    if eng.is_empty(sel) or sel.matches(tmpl.labels):
+        return
+    ctx.report(
+        obj, MISMATCH, wk.selector,
+        f"{api_path(wk.selector)} {show_selector(sel)} does not select the labels of the pod template "
+        f"{tmpl.ref} {show_labels(tmpl.labels)} ({'; '.join(eng.explain(sel, tmpl.labels))}): the "
+        f"{wk.source} {wk.kind} would not own the pods it creates",
+    )
+
+
+@on_object(MISSING, MISMATCH)
+def extra_workload(ctx: Linter, obj: K8sObject) -> None:
+    """OpenShift DeploymentConfig, Argo Rollout, and the config's ``workload-kinds``."""
+    wk = ctx.kinds.extra(obj)
+    if wk is None:
+        return
+    sel = _extra_selector(ctx, obj, wk)
+    if sel is None:
+        return
+    if isinstance(obj.get(*wk.template), dict):
+        _extra_match(ctx, obj, wk, sel, ctx.template(obj, wk.template + ("metadata",), wk.template + ("spec",)))
+    volatile(ctx, obj, wk.selector, sel)
+
+
+@on_cross(MISMATCH, kinds=["Rollout"])
+def rollout_workload_ref(ctx: Linter, group: Group, obj: K8sObject) -> None:
+    """An Argo Rollout's selector against the template of the Deployment its
+    ``workloadRef`` names (when that Deployment is in the input)."""
+    wk = ctx.kinds.extra(obj)
+    ref = obj.get("spec", "workloadRef")
+    if wk is None or not isinstance(ref, dict) or isinstance(obj.get(*wk.template), dict):
+        return
+    sel = ctx.quiet_ls(obj.get(*wk.selector))
+    if sel is None or eng.is_nothing(sel):
+        return
+    for target in group.by_kind.get(str(ref.get("kind", "Deployment")), []):
+        if target.name == ref.get("name") and target.namespace == obj.namespace:
+            for tmpl in ctx.templates(target):
+                _extra_match(ctx, obj, wk, sel, tmpl)
 
 
 @on_object(CRONJOB_SELECTOR, kinds=["CronJob"])
