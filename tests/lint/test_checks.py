@@ -10,12 +10,20 @@ from pathlib import Path
 
 import pytest
 
-from labelselector.lint import CHECKS, lint
+from labelselector.lint import CHECKS, Finding, config, lint
+from labelselector.lint.cli import config_settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # Checks about hostile input are tested with generated files in test_input.py.
 GENERATED = {"input-invalid", "input-too-large", "yaml-limit"}
 MARK = re.compile(r"#\s*<--\s*([a-z0-9-]+)")
+
+
+def _lint_fixture(path: Path, check: str) -> list[Finding]:
+    """Lint a fixture with every check on, and ``<check>.config.yaml`` when there is one."""
+    cfg = FIXTURES / f"{check}.config.yaml"
+    settings = config_settings(config.load(str(cfg))) if cfg.exists() else {}
+    return lint([str(path)], enabled=set(CHECKS), **settings).findings
 
 
 def _expected_lines(path: Path, check: str) -> set[int]:
@@ -41,12 +49,12 @@ def test_every_check_has_fixtures() -> None:
 @pytest.mark.parametrize("check", sorted(set(CHECKS) - GENERATED))
 def test_bad_fixture_triggers_check_at_marked_lines(check: str) -> None:
     path = FIXTURES / f"{check}.bad.yaml"
-    result = lint([str(path)], enabled=set(CHECKS))
-    got = {f.span.line for f in result.findings if f.check == check}
+    findings = _lint_fixture(path, check)
+    got = {f.span.line for f in findings if f.check == check}
     want = _expected_lines(path, check)
     assert want, f"{path.name} marks no line with '# <-- {check}'"
-    assert got == want, [str(f) for f in result.findings]
-    for f in result.findings:
+    assert got == want, [str(f) for f in findings]
+    for f in findings:
         if f.check == check:
             assert f.severity == CHECKS[check].severity
             assert f.message
@@ -55,8 +63,7 @@ def test_bad_fixture_triggers_check_at_marked_lines(check: str) -> None:
 @pytest.mark.parametrize("check", sorted(set(CHECKS) - GENERATED))
 def test_good_fixture_does_not_trigger_check(check: str) -> None:
     path = FIXTURES / f"{check}.good.yaml"
-    result = lint([str(path)], enabled=set(CHECKS))
-    assert [f.message for f in result.findings if f.check == check] == []
+    assert [f.message for f in _lint_fixture(path, check) if f.check == check] == []
 
 
 def _one(path: str, check: str) -> str:

@@ -84,3 +84,20 @@ def test_config_declares_a_workload_kind(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("workload-kinds:\n  - {kind: Pool, selector: spec.podSelector}\n")
     assert main(["--config", str(bad), str(p)]) == 2
+
+
+def test_required_labels_config_errors_are_usage_errors(tmp_path: Path, capsys: object) -> None:
+    p = tmp_path / "m.yaml"
+    p.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+    for text, needle in (
+        ("required-labels: [{key: team, value: '[a-'}]\n", "is not a regular expression"),
+        ("required-labels: [{key: 'Bad Key'}]\n", "is not a valid label key"),
+        ("required-labels: [{key: team, objects: pods}]\n", "objects must be templates, workloads or all"),
+        ("required-labels: [{key: team, colour: red}]\n", "unknown key(s) colour"),
+    ):
+        cfg = tmp_path / "cfg.yaml"
+        cfg.write_text(text)
+        assert main(["--config", str(cfg), str(p)]) == 2
+        assert needle in capsys.readouterr().err  # type: ignore[attr-defined]
+    cfg.write_text("required-labels: [team]\n")  # a bare key
+    assert main(["--config", str(cfg), str(p)]) == 0  # a ConfigMap is not a pod template

@@ -13,6 +13,7 @@ from typing import IO, Any, BinaryIO
 
 from . import _engine, config, loader, output, registry
 from .checks import RUNTIME_LABEL_KEYS, Linter, Options, Stats
+from .checks._core import RequiredLabel
 from .checks._kinds import WorkloadKind, parse_path
 from .model import Finding, Severity
 from .registry import CHECKS
@@ -52,6 +53,7 @@ def lint(
     ignore_paths: Sequence[str] = (),
     stdin: BinaryIO | None = None,
     workload_kinds: Sequence[WorkloadKind] = (),
+    required_labels: Sequence[RequiredLabel] = (),
 ) -> Result:
     """Lint files/directories/``-`` and return the findings (sorted) and statistics.
 
@@ -72,6 +74,7 @@ def lint(
         Options(
             namespace=namespace, runtime_label_keys=runtime_label_keys, group_by=group_by,
             enabled=frozenset(enabled), workload_kinds=tuple(workload_kinds),
+            required_labels=tuple(required_labels),
         )
     )
     broken = {p.file for p in loaded.problems if p.severity is Severity.ERROR}
@@ -178,10 +181,10 @@ def main(argv: list[str] | None = None, stdin: BinaryIO | None = None) -> int:
         enabled=enabled,
         group_by=group_by,
         runtime_label_keys=RUNTIME_LABEL_KEYS | frozenset(cfg.runtime_label_keys) | frozenset(_split(args.runtime_label_keys)),
+        **config_settings(cfg),
         limits=loader.Limits(max_file_bytes=max_size),
         ignore_paths=cfg.ignore_paths,
         stdin=stdin,
-        workload_kinds=[_workload_kind(k) for k in cfg.workload_kinds],
     )
     for msg in result.unreadable:
         err.write(f"labelselector lint: cannot read {msg}\n")
@@ -195,6 +198,15 @@ def main(argv: list[str] | None = None, stdin: BinaryIO | None = None) -> int:
         if any(f.severity >= threshold for f in result.findings):
             return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def config_settings(cfg: config.Config) -> dict[str, Any]:
+    """The :func:`lint` keyword arguments for the config's ``workload-kinds`` and
+    ``required-labels`` (``lint(paths, **config_settings(config.load(path)))``)."""
+    return {
+        "workload_kinds": [_workload_kind(k) for k in cfg.workload_kinds],
+        "required_labels": [RequiredLabel(k, v, o) for k, v, o in cfg.required_labels],
+    }
 
 
 def _workload_kind(k: config.WorkloadKindConfig) -> WorkloadKind:

@@ -10,6 +10,10 @@ parent directory; ``--config FILE`` names one, ``--no-config`` ignores them. Key
     ignore-paths: ["vendor/**"]     # glob patterns of input files to skip
     runtime-label-keys: [my.io/pod] # extra keys controllers add at run time
     max-file-size: 16777216         # bytes
+    required-labels:                # for the required-labels check
+      - key: team
+        value: "[a-z]+"             # optional: a regular expression for the whole value
+        objects: templates          # templates (default), workloads or all
     workload-kinds:                 # other kinds that own pods through a selector
       - kind: Pool
         apiVersion: example.com/v1  # optional: read for any apiVersion when omitted
@@ -21,17 +25,22 @@ parent directory; ``--config FILE`` names one, ``--no-config`` ignores them. Key
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
+from labelselector import validate_label_key
+
 NAMES = (".labelselector-lint.yaml", ".labelselector-lint.yml")
 
 _KEYS = {
     "disable", "enable", "fail-on", "namespace", "group-by", "ignore-paths",
-    "runtime-label-keys", "max-file-size", "workload-kinds",
+    "runtime-label-keys", "max-file-size", "workload-kinds", "required-labels",
 }
+_REQUIRED_KEYS = {"key", "value", "objects"}
 _KIND_KEYS = {"kind", "apiVersion", "selector", "selector-type", "template"}
 
 
@@ -53,6 +62,8 @@ class Config:
     runtime_label_keys: list[str] = field(default_factory=list)
     max_file_size: int | None = None
     workload_kinds: list[WorkloadKindConfig] = field(default_factory=list)
+    #: ``required-labels``: ``(key, value pattern or None, objects)``.
+    required_labels: list[tuple[str, re.Pattern[str] | None, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -66,18 +77,54 @@ class WorkloadKindConfig:
     template: str
 
 
-def _workload_kinds(data: dict[str, Any], path: str) -> list[WorkloadKindConfig]:
-    value = data.get("workload-kinds", [])
+def _entries(
+    data: dict[str, Any], name: str, path: str, known: set[str], shorthand: str | None = None
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(where, entry)`` of each mapping in the list ``name`` (a bare string is
+    ``{shorthand: string}`` when ``shorthand`` is given); unknown keys are an error."""
+    value = data.get(name, [])
     if not isinstance(value, list):
-        raise ConfigError(f"{path}: workload-kinds must be a list of mappings")
-    out = []
+        raise ConfigError(f"{path}: {name} must be a list of mappings")
     for i, item in enumerate(value):
-        where = f"{path}: workload-kinds[{i}]"
+        where = f"{path}: {name}[{i}]"
+        if isinstance(item, str) and shorthand:
+            item = {shorthand: item}
         if not isinstance(item, dict):
-            raise ConfigError(f"{where} must be a mapping with kind, selector and template")
-        unknown = sorted(set(map(str, item)) - _KIND_KEYS)
+            raise ConfigError(f"{where} must be a mapping with {', '.join(sorted(known))}")
+        unknown = sorted(set(map(str, item)) - known)
         if unknown:
-            raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(_KIND_KEYS))})")
+            raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+        yield where, item
+
+
+def _required_labels(data: dict[str, Any], path: str) -> list[tuple[str, re.Pattern[str] | None, str]]:
+    out = []
+    for where, item in _entries(data, "required-labels", path, _REQUIRED_KEYS, shorthand="key"):
+        key = item.get("key")
+        if not isinstance(key, str):
+            raise ConfigError(f"{where}: key must be a string")
+        problems = validate_label_key(key)
+        if problems:
+            raise ConfigError(f"{where}: key {key!r} is not a valid label key: {problems[0]}")
+        pattern = item.get("value")
+        compiled = None
+        if pattern is not None:
+            if not isinstance(pattern, str):
+                raise ConfigError(f"{where}: value must be a regular expression (a string)")
+            try:
+                compiled = re.compile(pattern)
+            except re.error as err:
+                raise ConfigError(f"{where}: value {pattern!r} is not a regular expression: {err}") from None
+        objects = item.get("objects", "templates")
+        if objects not in ("templates", "workloads", "all"):
+            raise ConfigError(f"{where}: objects must be templates, workloads or all, not {objects!r}")
+        out.append((key, compiled, objects))
+    return out
+
+
+def _workload_kinds(data: dict[str, Any], path: str) -> list[WorkloadKindConfig]:
+    out = []
+    for where, item in _entries(data, "workload-kinds", path, _KIND_KEYS):
         for key in ("kind", "selector", "template"):
             if not isinstance(item.get(key), str) or not item[key].strip("."):
                 raise ConfigError(f"{where}: {key} must be a non-empty string")
@@ -134,6 +181,7 @@ def load(path: str) -> Config:
     cfg.ignore_paths = _str_list(data, "ignore-paths", path)
     cfg.runtime_label_keys = _str_list(data, "runtime-label-keys", path)
     cfg.workload_kinds = _workload_kinds(data, path)
+    cfg.required_labels = _required_labels(data, path)
     for key, attr in (("fail-on", "fail_on"), ("namespace", "namespace"), ("group-by", "group_by")):
         value = data.get(key)
         if value is not None:

@@ -4,6 +4,7 @@
 |---|---|
 | :mod:`.inputs` | input problems (reported by the loader) and malformed fields |
 | :mod:`.labels` | label keys and values |
+| :mod:`.label_policy` | required and recommended labels (family labels) |
 | :mod:`.workloads` | a workload's own selector |
 | :mod:`.services` | Service selectors |
 | :mod:`.network` | NetworkPolicy and namespace selectors |
@@ -23,6 +24,7 @@ from . import (
     algebra,
     disruption,
     inputs,
+    label_policy,
     labels,
     monitoring,
     network,
@@ -40,6 +42,7 @@ __all__ = [
     "algebra",
     "disruption",
     "inputs",
+    "label_policy",
     "labels",
     "monitoring",
     "network",

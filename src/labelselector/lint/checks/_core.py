@@ -11,6 +11,7 @@ matches labels by hand.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -155,6 +156,17 @@ class Stats:
     cross_checks: int = 0
 
 
+@dataclass(frozen=True)
+class RequiredLabel:
+    """One ``required-labels`` entry of the config (checked by ``required-labels``)."""
+
+    key: str
+    #: A regular expression the whole value must match, if any.
+    value: re.Pattern[str] | None = None
+    #: ``templates`` (pod templates), ``workloads`` (objects with pod templates) or ``all``.
+    objects: str = "templates"
+
+
 @dataclass
 class Options:
     """Linter settings (from the command line and the config file)."""
@@ -167,6 +179,8 @@ class Options:
     enabled: frozenset[str] | None = None
     #: Workload kinds declared in the config (``workload-kinds``).
     workload_kinds: tuple[_kinds.WorkloadKind, ...] = ()
+    #: The config's ``required-labels``.
+    required_labels: tuple[RequiredLabel, ...] = ()
 
 
 @dataclass

@@ -1,5 +1,5 @@
 """Network policies: pod and namespace selectors of NetworkPolicies (and webhooks'
-namespace selectors) that select nothing in the input."""
+namespace selectors) that select nothing in the input, and pods no policy isolates."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 from .. import _engine as eng
 from ..model import K8sObject, Path, api_path
 from ..registry import W, declare
-from ._core import NS_NAME_LABEL, Group, Linter, on_cross
-from ._text import show_selector
+from ._core import NS_NAME_LABEL, Group, Linter, on_cross, on_group
+from ._text import show_labels, show_selector
 
 FAMILY = "network"
 
@@ -122,3 +122,40 @@ def networkpolicy_selects_nothing(ctx: Linter, group: Group, obj: K8sObject) -> 
                 f"{', '.join(str(n) for n in namespaces) or '(none selected)'}; "
                 f"{ctx.nearest(group, namespaces, psel)}" + ctx.broken_note(),
             )
+
+
+NON_ISOLATED = declare(
+    "non-isolated-pod", W, "workload that no NetworkPolicy selects, in a namespace that has NetworkPolicies",
+    family=FAMILY,
+    default_reason="On by default because it only speaks where the input already has NetworkPolicies "
+    "in the namespace: the namespace has adopted policies, and a workload left out of all of them "
+    "accepts and sends any traffic, usually by oversight. (kube-linter's `non-isolated-pod` is "
+    "opt-in because it also reports namespaces without any policy.)",
+    rationale="A pod template (workload or bare Pod) that no NetworkPolicy of its namespace selects "
+    "with `spec.podSelector`, when the input has at least one NetworkPolicy in that namespace: its "
+    "pods are not isolated (all ingress and egress allowed). Like kube-linter, `policyTypes` are not "
+    "told apart.",
+    fix="Add a NetworkPolicy that selects the workload's pods (or widen an existing `podSelector`).",
+)
+
+
+@on_group(NON_ISOLATED)
+def non_isolated_pod(ctx: Linter, group: Group) -> None:
+    """Pod templates outside every NetworkPolicy of a namespace that has some."""
+    selected: dict[str | None, set[int]] = {}
+    counts: dict[str | None, int] = {}
+    for policy in group.by_kind.get("NetworkPolicy", []):
+        sel = ctx.quiet_ls(policy.get("spec", "podSelector"))
+        hits = selected.setdefault(policy.namespace, set())
+        counts[policy.namespace] = counts.get(policy.namespace, 0) + 1
+        if sel is not None and not eng.is_nothing(sel):
+            hits.update(id(t) for t in ctx.select(group, policy.namespace, sel))
+    for ns, hits in selected.items():
+        for tmpl in group.templates.get(ns, []):
+            if id(tmpl) not in hits:
+                ctx.report(
+                    tmpl.obj, NON_ISOLATED, tmpl.meta + ("labels",) if tmpl.obj.has(*tmpl.meta, "labels") else tmpl.meta,
+                    f"{tmpl.ref} template labels {show_labels(tmpl.labels)}: no NetworkPolicy in namespace "
+                    f"{ns} selects these pods, so they accept and send any traffic (the input has "
+                    f"{counts[ns]} NetworkPolicy object(s) in that namespace)",
+                )
