@@ -75,7 +75,10 @@ mapped to the template named in its `# Source:` comments (`[..., from chart/temp
 
 Exit status: **0** no finding at or above `--fail-on`; **1** findings at or above it;
 **2** usage error, bad config, or an input that cannot be read (missing file, permission
-denied; everything readable is still linted and reported). A broken document (invalid YAML, binary or
+denied; everything readable is still linted and reported). Directories are walked for
+regular files only: FIFOs, sockets and devices found there are skipped and named on
+stderr (and in the JSON summary's `skipped`); a path named on the command line is read
+whatever it is (`<(helm template …)` is a pipe), up to `--max-file-size`. A broken document (invalid YAML, binary or
 non-UTF-8 data, a file over the size limit, an alias bomb, nesting deeper than 1,000
 levels) is a finding with its position, and the rest of the input, including later
 documents of the same file, is still linted.
@@ -95,6 +98,11 @@ documents of the same file, is still linted.
   ignore-paths: ["vendor/*"]   # fnmatch patterns on the shown file path
   runtime-label-keys: [example.com/shard]   # keys controllers or operators add to pods at run time
   max-file-size: 16777216
+  required-labels:             # for required-labels
+    - key: app.kubernetes.io/name
+      objects: workloads       # templates (pod templates, the default), workloads or all
+    - key: team
+      value: "[a-z]+"          # optional: a regular expression the whole value must match
   workload-kinds:              # other kinds that own pods through a selector
     - apiVersion: example.com/v1   # optional; its group is matched (any version); any group when omitted
       kind: Pool

@@ -4,12 +4,15 @@ structural, e.g. the alias bomb is refused after a bounded number of nodes.)"""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import tracemalloc
 from pathlib import Path
 
 import pytest
 
-from labelselector.lint import lint, main
+from labelselector.lint import CHECKS, lint, main
 from labelselector.lint.loader import Limits, parse_stream
 from labelselector.lint.model import Span
 
@@ -202,3 +205,56 @@ def test_libyaml_nesting_limit_is_a_yaml_limit_finding() -> None:
     docs, problems = parse_stream(text, "f", Limits(max_depth=5000))
     assert [p.check for p in problems] == ["yaml-limit"]
     assert [d.value for d in docs] == [{"b": 1}]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_fifo_in_a_directory_is_skipped_and_named(tmp_path: Path) -> None:
+    # Before the fix, opening the FIFO blocked forever; the subprocess timeout turns a
+    # hang into a failure instead of a stuck test run.
+    os.mkfifo(tmp_path / "pipe.yaml")
+    (tmp_path / "a.yaml").write_text(BAD_LABEL)
+    proc = subprocess.run(
+        [sys.executable, "-m", "labelselector", "lint", str(tmp_path)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 1  # the regular file's finding; a skipped entry is not an error
+    assert "label-key-invalid" in proc.stdout
+    assert f"skipped {tmp_path / 'pipe.yaml'}: a FIFO, not a regular file" in proc.stderr.replace(
+        os.path.relpath(tmp_path / "pipe.yaml"), str(tmp_path / "pipe.yaml")
+    )
+    result = lint([str(tmp_path)])
+    assert [s.split(": ", 1)[1] for s in result.skipped] == ["a FIFO, not a regular file"]
+
+
+def _nested(depth: int, leaf: str = "x") -> str:
+    return "[" * depth + leaf + "]" * depth
+
+
+@pytest.mark.parametrize("depth", [990, 995])
+@pytest.mark.parametrize(
+    "template",
+    [
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c, labels: {{a: {v}}}}}\n",
+        "apiVersion: v1\nkind: ReplicationController\nmetadata: {{name: r}}\nspec:\n  selector: {{a: {v}}}\n"
+        "  template:\n    metadata: {{labels: {{a: {v}}}}}\n    spec: {{containers: []}}\n",
+        "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {{name: d}}\nspec:\n  selector: {{x: {v}}}\n"
+        "  template:\n    metadata: {{labels: {{a: {v}}}}}\n    spec: {{containers: []}}\n",
+        "apiVersion: batch/v1\nkind: CronJob\nmetadata: {{name: j}}\nspec:\n  jobTemplate:\n    spec:\n"
+        "      selector: {{matchExpressions: [{{key: a, operator: In, values: [{v}]}}]}}\n"
+        "      template: {{metadata: {{labels: {{a: b}}}}, spec: {{containers: []}}}}\n",
+        "apiVersion: v1\nkind: Service\nmetadata: {{name: s}}\nspec: {{selector: {{a: {v}}}}}\n---\n"
+        "apiVersion: v1\nkind: Pod\nmetadata: {{name: p, labels: {{a: b}}}}\nspec: {{containers: []}}\n",
+    ],
+)
+def test_values_nested_just_under_the_depth_limit_give_findings_not_tracebacks(
+    tmp_path: Path, template: str, depth: int
+) -> None:
+    p = tmp_path / "deep.yaml"
+    p.write_text(template.format(v=_nested(depth)))
+    result = lint([str(p)], enabled=set(CHECKS))
+    assert result.findings, "the value must be reported (or the document, past the loader's limit)"
+    # The checks themselves cope; the last-resort guard in the runner is not needed.
+    assert not any("too deeply to be checked" in f.message for f in result.findings)
+    assert all(len(f.message) < 2000 for f in result.findings)
+    for fmt in ("text", "json", "sarif"):
+        assert main(["-o", fmt, "--enable", "all", str(p)]) == 1

@@ -31,6 +31,8 @@ class Result:
     files: int
     unreadable: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    #: Directory entries that were not read because they are not regular files.
+    skipped: list[str] = field(default_factory=list)
 
 
 def _version() -> str:
@@ -90,6 +92,7 @@ def lint(
         files=loaded.files,
         unreadable=loaded.unreadable,
         seconds=time.perf_counter() - start,
+        skipped=loaded.skipped,
     )
 
 
@@ -188,6 +191,8 @@ def main(argv: list[str] | None = None, stdin: BinaryIO | None = None) -> int:
     )
     for msg in result.unreadable:
         err.write(f"labelselector lint: cannot read {msg}\n")
+    for msg in result.skipped:
+        err.write(f"labelselector lint: skipped {msg}\n")
     _write(out, args, result)
     if args.stats:
         _write_stats(err, result, cfg.path)
@@ -261,6 +266,7 @@ def _summary(result: Result) -> dict[str, Any]:
         "crossChecks": s.cross_checks,
         "findings": counts,
         "unreadable": result.unreadable,
+        "skipped": result.skipped,
     }
 
 

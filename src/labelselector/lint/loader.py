@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -87,6 +88,8 @@ class LoadResult:
     problems: list[LoadProblem] = field(default_factory=list)
     #: Inputs that could not be read at all (missing file, permission denied): exit code 2.
     unreadable: list[str] = field(default_factory=list)
+    #: Directory entries that are not regular files (FIFOs, sockets, devices): not read.
+    skipped: list[str] = field(default_factory=list)
     files: int = 0
 
 
@@ -700,18 +703,44 @@ def load(paths: Iterable[str], limits: Limits | None = None, stdin: BinaryIO | N
             continue
         if os.path.isdir(path):
             for file in iter_files(path):
-                _load_file(file, limits, result)
+                _load_file(file, limits, result, regular_only=True)
             continue
         _load_file(path, limits, result)
     return result
 
 
-def _load_file(path: str, limits: Limits, result: LoadResult) -> None:
+def _file_type(mode: int) -> str | None:
+    """What a non-regular file is (``None`` for a regular file)."""
+    for test, name in (
+        (stat.S_ISREG, None), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a directory"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"  # pragma: no cover - no other file types on POSIX
+
+
+def _load_file(path: str, limits: Limits, result: LoadResult, regular_only: bool = False) -> None:
+    """Read one file. Found in a directory (``regular_only``), only a regular file is
+    read: a FIFO would block the run until something writes to it, a device may never
+    end. It is opened without blocking and checked on the open descriptor, so a file
+    replaced in between cannot slip through. A path named on the command line is read
+    whatever it is (``<(helm template ...)`` is a pipe), up to the size limit."""
     name = display_name(path)
     try:
-        with open(path, "rb") as fh:
-            data = _read_limited(fh, limits.max_file_bytes)
+        flags = os.O_RDONLY | (getattr(os, "O_NONBLOCK", 0) if regular_only else 0)
+        fd = os.open(path, flags)
     except OSError as err:
         result.unreadable.append(f"{name}: {err.strerror or err}")
         return
+    with os.fdopen(fd, "rb") as fh:
+        what = _file_type(os.fstat(fd).st_mode)
+        if regular_only and what is not None:
+            result.skipped.append(f"{name}: {what}, not a regular file")
+            return
+        try:
+            data = _read_limited(fh, limits.max_file_bytes)
+        except OSError as err:
+            result.unreadable.append(f"{name}: {err.strerror or err}")
+            return
     load_bytes(data, name, limits, result)

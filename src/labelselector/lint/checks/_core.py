@@ -11,8 +11,9 @@ matches labels by hand.
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -335,22 +336,40 @@ class Linter:
         self._broken_files = set(broken_files)
         objs = self.objects(docs)
         for obj in objs:
-            for ofn in self._object_any:
-                ofn(self, obj)
-            for ofn in self._object_kind.get(obj.kind, ()):
-                ofn(self, obj)
+            with self._guard(obj):
+                for ofn in self._object_any:
+                    ofn(self, obj)
+                for ofn in self._object_kind.get(obj.kind, ()):
+                    ofn(self, obj)
         for obj in objs:
             self._index(obj)
         for group in self._groups.values():
             for obj in group.later:
-                for cfn in self._cross_kind.get(obj.kind, ()):
-                    cfn(self, group, obj)
-                if self._cross_templates and obj.kind != "PodTemplate" and self.templates(obj):
-                    for cfn in self._cross_templates:
+                with self._guard(obj):
+                    for cfn in self._cross_kind.get(obj.kind, ()):
                         cfn(self, group, obj)
+                    if self._cross_templates and obj.kind != "PodTemplate" and self.templates(obj):
+                        for cfn in self._cross_templates:
+                            cfn(self, group, obj)
             for gfn in self._group_runners:
                 gfn(self, group)
         return self.findings
+
+    @contextlib.contextmanager
+    def _guard(self, obj: K8sObject) -> Iterator[None]:
+        """Turn a ``RecursionError`` from checking one object into a finding on it.
+
+        Documents may nest up to the loader's limit (1,000 levels); checks that render or
+        compare such values are written not to recurse, and this keeps any that still
+        does from ending the run with a traceback."""
+        try:
+            yield
+        except RecursionError:
+            self.report(
+                obj, "yaml-limit", (),
+                f"{obj.ref} nests values too deeply to be checked; the remaining checks of this "
+                "object were skipped",
+            )
 
     def _group(self, obj: K8sObject) -> Group:
         mode = self.options.group_by
@@ -420,7 +439,7 @@ class Linter:
         workload = self.kinds.workload_selector(obj)
         if workload is not None:
             path, value, is_map = workload
-            sel = self._quiet_map(value) if is_map else self.quiet_ls(value)
+            sel = self.quiet_map(value) if is_map else self.quiet_ls(value)
             if sel is not None:
                 ref = obj.get("spec", "workloadRef")
                 takes_over = None
@@ -451,8 +470,9 @@ class Linter:
         return sel
 
     @staticmethod
-    def _quiet_map(value: Any) -> eng.Selector | None:
-        if not isinstance(value, dict) or not value:
+    def quiet_map(value: Any) -> eng.Selector | None:
+        """A map selector as a Selector; ``None`` when empty or invalid (reported elsewhere)."""
+        if not isinstance(value, dict) or not value or not all(isinstance(v, str) for v in value.values()):
             return None
         return quiet(lambda: eng.from_map(value))
 
@@ -588,7 +608,7 @@ def quiet(fn: Callable[[], eng.Selector]) -> eng.Selector | None:
     """``fn()``, or ``None`` when the engine rejects the selector."""
     try:
         return fn()
-    except (eng.SelectorError, TypeError, ValueError, AttributeError):
+    except (eng.SelectorError, TypeError, ValueError, AttributeError, RecursionError):
         return None
 
 

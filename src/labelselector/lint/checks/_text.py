@@ -27,6 +27,25 @@ def yaml_type(value: Any) -> str:
     return "object"
 
 
+#: How deep :func:`bounded` copies nested values into messages.
+_SHOWN_DEPTH = 8
+
+
+def bounded(value: Any, depth: int = 0) -> Any:
+    """``value`` with containers nested deeper than a few levels replaced by ``"…"``, so
+    that rendering it in a message cannot recurse without bound (documents may nest up
+    to the loader's limit of 1,000 levels)."""
+    if isinstance(value, dict):
+        if depth >= _SHOWN_DEPTH:
+            return "…"
+        return {k: bounded(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        if depth >= _SHOWN_DEPTH:
+            return "…"
+        return [bounded(v, depth + 1) for v in value]
+    return value
+
+
 def _yaml_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -62,8 +81,13 @@ def show_selector(sel: eng.Selector) -> str:
 
 
 def not_string(path: Path, struct: str, value: Any) -> str:
-    """The API server's decode error for a non-string scalar where a string belongs."""
+    """The API server's decode error for a non-string value where a string belongs."""
     go_field = ".".join(str(p) for p in path if not isinstance(p, int))
+    if isinstance(value, (dict, list)):
+        return (
+            f"json: cannot unmarshal {yaml_type(value)} into Go struct field {struct}.{go_field} "
+            f"of type string (a string is expected here, not a {'mapping' if isinstance(value, dict) else 'list'})"
+        )
     text = _yaml_text(value)
     return (
         f"json: cannot unmarshal {yaml_type(value)} into Go struct field {struct}.{go_field} "
@@ -82,7 +106,7 @@ def go_label_selector(value: Any) -> Any:
     """A LabelSelector as the server prints it (Go struct JSON: unknown fields dropped,
     empty fields omitted, map keys sorted)."""
     if not isinstance(value, dict):
-        return value
+        return bounded(value)
     out: dict[str, Any] = {}
     labels = value.get("matchLabels")
     if isinstance(labels, dict) and labels:
@@ -99,14 +123,17 @@ def go_label_selector(value: Any) -> Any:
             else:
                 items.append(e)
         out["matchExpressions"] = items
-    return out
+    return bounded(out)
 
 
 def _go_labels(value: Any) -> dict[str, Any] | None:
     """Template labels as the server prints them: ``null`` when absent, keys sorted."""
     if not isinstance(value, dict):
         return None
-    return {str(k): "" if v is None else v for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    return {
+        str(k): "" if v is None else bounded(v, 1)
+        for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))
+    }
 
 
 def mismatch_error(obj: K8sObject, tmpl_meta: Path) -> eng.FieldError:

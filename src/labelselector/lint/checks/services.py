@@ -7,7 +7,7 @@ from typing import Any
 from .. import _engine as eng
 from ..model import K8sObject
 from ..registry import INFO, W, declare
-from ._core import Group, Linter, on_cross, quiet
+from ._core import Group, Linter, on_cross
 from ._text import show_selector
 
 FAMILY = "services"
@@ -66,7 +66,7 @@ def _selected(ctx: Linter, group: Group, obj: K8sObject) -> tuple[eng.Selector, 
     spec, value = _selector(obj)
     if spec.get("type") == "ExternalName" or not value or not isinstance(value, dict):
         return None
-    sel = quiet(lambda: eng.from_map(value))
+    sel = ctx.quiet_map(value)
     if sel is None or not ctx.has_templates(group, [obj.namespace]):
         return None
     return sel, ctx.select(group, obj.namespace, sel)

@@ -217,7 +217,8 @@ def _extra_selector(ctx: Linter, obj: K8sObject, wk: WorkloadKind) -> eng.Select
                 return None
             return eng.from_map(clean)
         labels = obj.get(*wk.template, "metadata", "labels")
-        if isinstance(obj.get(*wk.template), dict) and not (isinstance(labels, dict) and labels):
+        unset = value is None or value == {}
+        if unset and isinstance(obj.get(*wk.template), dict) and not (isinstance(labels, dict) and labels):
             ctx.report(
                 obj, MISSING, wk.selector if obj.has(*wk.selector) else wk.selector[:-1],
                 f"{where} is not set and the template has no labels to default it from: the "
