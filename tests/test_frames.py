@@ -41,14 +41,21 @@ def arrow_table(pa: Any, rows: Sequence[dict[str, str] | None]) -> Any:
     return pa.table({"id": pa.array(range(len(rows)), pa.int64()), "labels": labels})
 
 
+def entries_series(pl: Any, rows: Sequence[dict[str, str] | None]) -> Any:
+    dtype = pl.List(pl.Struct({"key": pl.String, "value": pl.String}))
+    return pl.Series("labels", [None if r is None else [{"key": k, "value": v} for k, v in r.items()] for r in rows], dtype=dtype)
+
+
+@pytest.mark.parametrize("layout", ["default", "entries"])
 @fast
 @given(batch=batches)
-def test_polars_entries_match_reference(pl: Any, batch: Any) -> None:
+def test_polars_map_and_entries_match_reference(pl: Any, layout: str, batch: Any) -> None:
     rows, sels = batch
-    df = pl.DataFrame([polars_labels(rows)]).with_row_index("id")
+    series = polars_labels(rows) if layout == "default" else entries_series(pl, rows)
+    df = pl.DataFrame([series]).with_row_index("id")
     for sel in sels:
         want = expected(rows, sel)
-        expr = to_polars(sel)
+        expr = to_polars(sel, dtype=None if layout == "default" else df.schema["labels"])
         proj = df.with_columns(expr.alias("r"))["r"].to_list()
         assert proj == want, (str(sel), sel)
         assert df.filter(expr)["id"].to_list() == [i for i, w in enumerate(want) if w]
@@ -106,6 +113,14 @@ def test_parquet_dataset_filter(pa: Any, tmp_path: Any) -> None:
     assert got == [0, 3]
 
 
+def test_polars_reads_arrow_maps_as_loaded(pl: Any, pa: Any) -> None:
+    table = arrow_table(pa, [{"a": "1", "n": "+7"}, None, {"b": "2"}])
+    df = pl.from_arrow(table)
+    got = df.with_columns(to_polars("a=1,n>6", dtype=df.schema["labels"]).alias("r"))["r"].to_list()
+    assert got == [True, False, False]
+    assert df.with_columns(to_polars("!a").alias("r"))["r"].to_list() == [False, True, True]
+
+
 def test_polars_struct_inference_drops_late_keys(pl: Any) -> None:
     rows = [{"app": "web"}] * 200 + [{"app": "db", "canary": "true"}]
     inferred = pl.DataFrame({"labels": rows})
@@ -118,8 +133,9 @@ def test_polars_constants_and_errors(pl: Any) -> None:
     df = pl.DataFrame([polars_labels([{"a": "1"}, None])])
     assert df.with_columns(to_polars("").alias("r"))["r"].to_list() == [True, True]
     assert df.with_columns(to_polars(None).alias("r"))["r"].to_list() == [False, False]
-    with pytest.raises(ValueError, match="to_polars reads List"):
+    with pytest.raises(ValueError, match="to_polars reads Map, List"):
         to_polars("a", dtype=pl.String)
+
     struct = pl.DataFrame({"labels": [{"a": "1"}, None]}, schema={"labels": pl.Struct({"a": pl.String})})
     for text, want in [("zz,a", [False, False]), ("!zz,a", [True, False]), ("zz notin (1)", [True, True])]:
         assert struct.with_columns(to_polars(text, dtype=struct.schema["labels"]).alias("r"))["r"].to_list() == want

@@ -1,7 +1,9 @@
-"""polars expressions for a selector, over ``List(Struct{key, value})`` or ``Struct`` columns.
+"""polars expressions for a selector, over ``Map``, ``List(Struct{key, value})`` or ``Struct`` columns.
 
-polars has no map type: Arrow/Parquet maps load as ``List(Struct{key, value})``,
-the default layout here. A ``Struct`` column (one field per label key, null =
+Arrow/Parquet maps load as ``Map(String, String)`` in polars releases that have a
+map type (2.x) and as ``List(Struct{key, value})`` in those that do not (1.x); the
+default layout is the one the installed polars uses, which is also what
+:func:`polars_labels` builds. Pass ``dtype`` (e.g. ``df.schema["labels"]``) to pick. A ``Struct`` column (one field per label key, null =
 absent) is the fast layout, but its fields must be known when the expression is
 built: pass its dtype (``dtype=df.schema["labels"]``); a key without a field is
 absent everywhere and compiles to a constant.
@@ -40,8 +42,14 @@ def _import_polars() -> Any:
 
 
 def polars_labels(label_sets: Iterable[Mapping[str, str] | None], name: str = "labels") -> polars.Series:
-    """A ``List(Struct{key, value})`` series holding ``label_sets`` (None stays null), no key lost."""
+    """A label series holding ``label_sets`` (None stays null) with no key lost.
+
+    ``Map(String, String)`` where polars has it, else ``List(Struct{key, value})``.
+    """
     pl = _import_polars()
+    if hasattr(pl, "Map"):
+        data: list[Any] = [None if ls is None else dict(ls) for ls in label_sets]
+        return cast("polars.Series", pl.Series(name, data, dtype=pl.Map(pl.String, pl.String)))
     dtype = pl.List(pl.Struct({"key": pl.String, "value": pl.String}))
     data = [None if ls is None else [{"key": k, "value": v} for k, v in ls.items()] for ls in label_sets]
     return cast("polars.Series", pl.Series(name, data, dtype=dtype))
@@ -72,6 +80,16 @@ class _Entries(_Layout):
         return self.col.list.eval(el.filter(el.struct.field("key") == pl.lit(key, pl.String)).struct.field("value")).list.first()
 
 
+class _Map(_Layout):
+    """``Map(String, String)`` (polars 2.x)."""
+
+    def has(self, key: str) -> Any:
+        return self.col.map.contains_key(self.pl.lit(key, self.pl.String))
+
+    def value(self, key: str) -> Any:
+        return self.col.map.get(self.pl.lit(key, self.pl.String))
+
+
 class _Fields(_Layout):
     """``Struct`` with one field per key."""
 
@@ -94,19 +112,23 @@ def _int_test(pl: Any, v: Any, lo: int, hi: int) -> Any:
 def to_polars(selector: Any, column: str = "labels", dtype: Any = None) -> polars.Expr:
     """A boolean ``polars.Expr`` selecting the rows whose ``column`` satisfies ``selector``.
 
-    ``dtype`` None means ``List(Struct{key, value})``; a ``polars.Struct`` dtype
-    means one field per key.
+    ``dtype`` None means the installed polars' map representation (``Map`` in 2.x,
+    ``List(Struct{key, value})`` in 1.x); a ``polars.Struct`` dtype means one field
+    per key.
     """
     pl = _import_polars()
     sel = as_selector(selector)
     if sel.is_nothing:
         return cast("polars.Expr", pl.lit(False))
-    if dtype is None or (isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct)):
-        layout: _Layout = _Entries(pl, column)
+    has_map = hasattr(pl, "Map")
+    if dtype is None and has_map or has_map and isinstance(dtype, pl.Map):
+        layout: _Layout = _Map(pl, column)
+    elif dtype is None or (isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct)):
+        layout = _Entries(pl, column)
     elif isinstance(dtype, pl.Struct):
         layout = _Fields(pl, column, [f.name for f in dtype.fields])
     else:
-        raise ValueError(f"to_polars reads List(Struct{{key, value}}) or Struct columns, not {dtype}")
+        raise ValueError(f"to_polars reads Map, List(Struct{{key, value}}) or Struct columns, not {dtype}")
     terms = []
     for r in sel.requirements:
         op = r.operator
