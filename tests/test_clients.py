@@ -262,3 +262,13 @@ def test_kopf_filter_semantics() -> None:
         ls.kopf_filter("x=3")(labels={"x": 3})
     with pytest.raises(ls.SelectorValidationError):
         ls.kopf_filter("x=a b c".replace(" ", "_") + ",-y")
+
+
+def test_kubernetes_client_refuses_selector_objects(core_v1: Any) -> None:
+    # Why the recipe converts: the client takes only strings for label_selector.
+    from kubernetes import client
+
+    with pytest.raises(Exception) as exc:
+        core_v1.list_namespaced_pod("default", label_selector=client.V1LabelSelector(match_labels={"a": "b"}))
+    # Current releases refuse the object; older ones sent its repr, which the server refused.
+    assert "valid string" in str(exc.value) or getattr(exc.value, "status", None) == 400
