@@ -129,6 +129,19 @@ class Cluster:
                     anti.setdefault(t, set()).add(value)
         self._ns_bits = ns_bits
         self._existing_anti = anti
+        # The existing pods' terms by the namespaces they name, so that an incoming pod
+        # is only checked against terms that can reach its namespace (plus those with a
+        # namespaceSelector, which can reach any).
+        by_ns: dict[str, list[tuple[AffinityTerm, set[str]]]] = {}
+        any_ns: list[tuple[AffinityTerm, set[str]]] = []
+        for t, values in anti.items():
+            if t.namespace_selector.is_nothing:
+                for ns_name in t.namespaces:
+                    by_ns.setdefault(ns_name, []).append((t, values))
+            else:
+                any_ns.append((t, values))
+        self._anti_by_ns = by_ns
+        self._anti_any_ns = any_ns
         self.namespaces: dict[str, Labels] = dict(namespaces or {})
         self._node_cache: dict[Selector, int] = {}
         self._topology: dict[str, list[str | None]] = {}
@@ -286,7 +299,7 @@ class Cluster:
         if self._existing_anti:
             ns_labels = namespace_labels(self.namespaces, pod_ns)
             pairs: dict[str, set[str]] = {}
-            for t, values in self._existing_anti.items():
+            for t, values in [*self._anti_by_ns.get(pod_ns, ()), *self._anti_any_ns]:
                 if t.matches_labels(pod_ns, pod_labels, ns_labels):
                     pairs.setdefault(t.topology_key, set()).update(values)
             bad = 0
