@@ -16,13 +16,15 @@ and takes ``none=`` for the other reading.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from .api import as_selector, parse
-from .errors import SelectorError, SelectorValidationError
+from .errors import INVALID, FieldError, SelectorError, SelectorValidationError, aggregate
 from .selector import Selector
+from .validation import validate_label_key, validate_label_value
 
-__all__ = ["NONE", "ERROR", "format_label_selector", "parse_display"]
+__all__ = ["NONE", "ERROR", "format_label_selector", "parse_display", "format_labels", "parse_labels"]
 
 NONE = "<none>"
 """What ``FormatLabelSelector`` prints for a selector without requirements."""
@@ -79,3 +81,47 @@ def parse_display(text: str, *, none: Selector | None = None) -> Selector:
             "the selector was displayed as <error>: its source could not be converted to a selector"
         )
     return parse(text)
+
+
+def format_labels(labels: Mapping[str, str]) -> str:
+    """Kubernetes' ``FormatLabels`` (kubectl's LABELS column): sorted ``k=v,...``, ``<none>`` if empty.
+
+    >>> format_labels({"tier": "web", "app": "shop"}), format_labels({})
+    ('app=shop,tier=web', '<none>')
+    """
+    text = ",".join(f"{k}={labels[k]}" for k in sorted(labels))
+    return text if text else NONE
+
+
+def parse_labels(text: str) -> dict[str, str]:
+    """Read a label set in kubectl's display form (what :func:`format_labels` writes).
+
+    ``<none>`` is the empty set. Every ``key=value`` is checked with Kubernetes' label
+    rules; a malformed item, a repeated key or an invalid key or value raises
+    :class:`~labelselector.SelectorValidationError` naming it.
+
+    >>> parse_labels("app=shop,tier=web")
+    {'app': 'shop', 'tier': 'web'}
+    >>> parse_labels("<none>")
+    {}
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"parse_labels() takes a str, not {type(text).__name__}")
+    if text == NONE:
+        return {}
+    out: dict[str, str] = {}
+    errors: list[FieldError] = []
+    for item in text.split(","):
+        key, eq, value = item.partition("=")
+        if not eq:
+            errors.append(FieldError(INVALID, "labels", item, "expected key=value"))
+            continue
+        if key in out:
+            errors.append(FieldError(INVALID, f"labels[{key}]", item, "duplicate key"))
+            continue
+        errors.extend(FieldError(INVALID, "labels", key, m) for m in validate_label_key(key))
+        errors.extend(FieldError(INVALID, f"labels[{key}]", value, m) for m in validate_label_value(value))
+        out[key] = value
+    if errors:
+        raise SelectorValidationError(aggregate(errors), errors=errors)
+    return out
