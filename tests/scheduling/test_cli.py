@@ -133,3 +133,26 @@ def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     empty.write_text("kind: Node\nmetadata: {name: a}\n")
     assert main(["schedule", str(empty), CLUSTER]) == 2
     assert "no Pod object found" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("text", "args", "message"),
+    [
+        ("kind: Node\nmetadata: {name: a}\n---\nkind: Pod\nmetadata: {name: p, labels: {x: 1}}\nspec: {nodeName: a}\n", [], "c.yaml:4: pod p: metadata.labels[x]: Invalid value: 1: must be a string"),
+        ("kind: Namespace\nmetadata: [oops]\n---\nkind: Namespace\nmetadata: {name: n, labels: [a]}\n", [], "c.yaml:4: namespace n: metadata.labels: Invalid value: must be a map of string to string"),
+        ("kind: Pod\nmetadata: {name: p, labels: {app: true}}\n", ["-l", "app"], "c.yaml:1: pod p: metadata.labels: Invalid value: must be a map of string to string"),
+    ],
+)
+def test_bad_pods_and_namespaces(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, args: list[str], message: str) -> None:
+    f = tmp_path / "c.yaml"
+    f.write_text(text)
+    argv = ["schedule", *args, str(f)] if args else ["schedule", WEB, str(f)]
+    assert main(argv) == 2
+    assert capsys.readouterr().err == f"error: {tmp_path}/{message}\n"
+
+
+def test_metadata_of_the_wrong_shape_is_not_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "c.yaml"
+    f.write_text("kind: Pod\nmetadata: [a]\nspec: {nodeName: 5}\n---\nkind: Node\nmetadata: [b]\n---\nkind: Pod\nmetadata: {name: q}\nspec: []\n")
+    assert main(["schedule", "-l", "", str(f)]) in (0, 1)
+    assert capsys.readouterr().err == ""

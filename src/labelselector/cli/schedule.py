@@ -107,6 +107,17 @@ def _title(obj: dict[str, Any]) -> str:
     return f"{_kind(obj).lower() or 'object'} {_meta(obj, 'namespace') + '/' if _meta(obj, 'namespace') else ''}{_meta(obj, 'name')}"
 
 
+def _labels(o: _Obj) -> dict[str, str]:
+    """``metadata.labels`` of an input object; anything but a map of strings is bad input."""
+    meta = o.value.get("metadata")
+    labels = meta.get("labels") if isinstance(meta, dict) else None
+    if labels is None:
+        return {}
+    if not isinstance(labels, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in labels.items()):
+        raise _bad(o, "metadata.labels: Invalid value: must be a map of string to string")
+    return labels
+
+
 def _bad(o: _Obj, message: str) -> InputError:
     return InputError(f"{o.where}: {_title(o.value)}: {message}")
 
@@ -190,19 +201,14 @@ def run(args: argparse.Namespace) -> int:
     objs = [o for path in (inputs or ["-"]) for o in _read(path, args.max_file_size)]
     nodes = [o for o in objs if _kind(o.value) == "Node"]
     pods = [o for o in objs if _kind(o.value) == "Pod"]
-    namespaces = {
-        _meta(o.value, "name"): (o.value.get("metadata") or {}).get("labels") or {}
-        for o in objs
-        if _kind(o.value) == "Namespace"
-    }
+    namespaces = {_meta(o.value, "name"): _labels(o) for o in objs if _kind(o.value) == "Namespace"}
     if args.selector is not None:
         sel = parse(args.selector)
         pod_objs = []
         for o in pods:
             spec = o.value.get("spec")
             bound = isinstance(spec, dict) and spec.get("nodeName")
-            labels = (o.value.get("metadata") or {}).get("labels") or {}
-            if not bound and isinstance(labels, dict) and sel.matches({k: str(v) for k, v in labels.items()}):
+            if not bound and sel.matches(_labels(o)):
                 pod_objs.append(o)
     try:
         cluster = Cluster([o.value for o in nodes], [o.value for o in pods], namespaces=namespaces)
