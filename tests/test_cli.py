@@ -388,3 +388,13 @@ def test_reader_fuzz_only_input_errors_and_same_objects_as_whole_parse(
     from labelselector.cli.reader import _expand
 
     assert got == [o for d in docs for o in _expand(d.value)]
+
+
+def test_lint_entry_point_with_closed_stdin() -> None:
+    # `python -m labelselector.lint -` (the linter's own entry point) with fd 0 closed.
+    import shlex
+
+    cmd = f"{shlex.quote(sys.executable)} -m labelselector.lint - <&-"
+    res = subprocess.run(["sh", "-c", cmd], capture_output=True, text=True, check=False)
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert "labelselector lint: cannot read <stdin>: standard input is closed" in res.stderr

@@ -698,7 +698,10 @@ def load(paths: Iterable[str], limits: Limits | None = None, stdin: BinaryIO | N
     result = LoadResult()
     for path in paths:
         if path == "-":
-            stream = stdin if stdin is not None else sys.stdin.buffer
+            stream = stdin if stdin is not None else getattr(sys.stdin, "buffer", None)
+            if stream is None:  # started with file descriptor 0 closed
+                result.unreadable.append(f"{STDIN}: standard input is closed")
+                continue
             load_bytes(_read_limited(stream, limits.max_file_bytes), STDIN, limits, result)
             continue
         if os.path.isdir(path):
