@@ -398,3 +398,14 @@ def test_lint_entry_point_with_closed_stdin() -> None:
     res = subprocess.run(["sh", "-c", cmd], capture_output=True, text=True, check=False)
     assert res.returncode == 2 and "Traceback" not in res.stderr
     assert "labelselector lint: cannot read <stdin>: standard input is closed" in res.stderr
+
+
+def test_schedule_keeps_the_last_duplicate_key_with_a_warning(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # Every command applies the same duplicate-key policy (the reader's check_problems).
+    pod = tmp_path / "pod.yaml"
+    pod.write_text((EXAMPLES / "scheduling" / "web.yaml").read_text().replace(
+        "labels: {app: web, pod-template-hash: 7d9c}", "labels: {app: web, app: web, pod-template-hash: 7d9c}"
+    ))
+    code, out, err = run(capsys, "schedule", str(pod), str(EXAMPLES / "scheduling" / "cluster.yaml"))
+    assert code == 0 and "nodes are available" in out
+    assert err.startswith(f"warning: {pod}:7:") and "duplicate mapping key 'app'" in err

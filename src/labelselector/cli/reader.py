@@ -23,7 +23,7 @@ from __future__ import annotations
 import codecs
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from ..lint import loader
@@ -33,6 +33,7 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "InputError",
     "add_size_option",
+    "check_problems",
     "iter_documents",
     "iter_objects",
     "open_input",
@@ -230,10 +231,18 @@ def iter_objects(
         yield from _objects(path, line0, doc_text, warn)
 
 
-def _objects(
-    path: str, line0: int, text: str, warn: Callable[[str], None] | None
-) -> Iterator[dict[str, Any]]:
-    docs, problems = loader.parse_stream(text, path)
+def check_problems(
+    path: str,
+    problems: Iterable[loader.LoadProblem],
+    warn: Callable[[str], None] | None = warn,
+    line0: int = 0,
+) -> None:
+    """Apply the commands' policy to the loader's problems with ``path``.
+
+    The first error raises :class:`InputError` (``FILE:LINE:COL: message``); the rest
+    (duplicate mapping keys: the last value wins) go to ``warn``. For commands that call
+    :func:`labelselector.lint.loader.parse_stream` themselves because they need positions.
+    """
     for p in problems:
         where = f"{path}:{p.span.line + line0}:{p.span.col}"
         message = p.message.removesuffix("; document skipped")
@@ -241,6 +250,13 @@ def _objects(
             raise InputError(f"{where}: {message}")
         if warn is not None:
             warn(f"{where}: {message}")
+
+
+def _objects(
+    path: str, line0: int, text: str, warn: Callable[[str], None] | None
+) -> Iterator[dict[str, Any]]:
+    docs, problems = loader.parse_stream(text, path)
+    check_problems(path, problems, warn, line0)
     for doc in docs:
         yield from _expand(doc.value)
 

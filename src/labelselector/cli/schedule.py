@@ -28,7 +28,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from .reader import InputError, add_size_option, read_text
+from .reader import InputError, add_size_option, check_problems, read_text
 
 __all__ = ["add_parser", "run"]
 
@@ -71,9 +71,7 @@ def _read(path: str, max_bytes: int) -> list[_Obj]:
 
     text = read_text(path, max_bytes)
     docs, problems = parse_stream(text, path)
-    if problems:
-        p = problems[0]
-        raise InputError(f"{path}:{p.span.line}:{p.span.col}: {p.message.removesuffix('; document skipped')}")
+    check_problems(path, problems)  # errors raise; duplicate keys warn (the last value wins)
     out: list[_Obj] = []
 
     def walk(doc: Any, value: Any, prefix: tuple[Any, ...]) -> None:
