@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import INVALID, FieldError, SelectorValidationError
 
-__all__ = ["field", "path_get", "as_list", "labels_of", "name_of", "namespace_of", "bad_shape"]
+__all__ = ["field", "path_get", "as_list", "labels_of", "name_of", "namespace_of", "node_name_of", "bad_shape"]
 
 _MISSING = object()
 
@@ -66,12 +66,15 @@ def as_list(value: Any, path: str, what: str = "a list") -> list[Any]:
 
 
 def labels_of(obj: Any) -> Mapping[str, str]:
-    """``metadata.labels`` of a Node or Pod (``{}`` when absent)."""
+    """``metadata.labels`` of a Node or Pod (``{}`` when absent); keys and values must be strings."""
     labels = path_get(obj, "metadata", "labels")
     if labels is None:
         return {}
     if not isinstance(labels, Mapping):
         raise bad_shape("metadata.labels", labels, "a map of string to string")
+    for k, v in labels.items():
+        if not isinstance(k, str) or not isinstance(v, str):
+            raise bad_shape(f"metadata.labels[{k}]", v, "a string")
     return labels
 
 
@@ -85,3 +88,13 @@ def namespace_of(obj: Any) -> str:
     """``metadata.namespace`` (``""`` when absent, as Go's zero value)."""
     ns = path_get(obj, "metadata", "namespace")
     return ns if isinstance(ns, str) else ""
+
+
+def node_name_of(pod: Any) -> str:
+    """A pod's ``spec.nodeName`` (``""`` when absent); anything but a string is bad input."""
+    name = path_get(pod, "spec", "nodeName")
+    if name is None:
+        return ""
+    if not isinstance(name, str):
+        raise bad_shape("spec.nodeName", name, "a string")
+    return name

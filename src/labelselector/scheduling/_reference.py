@@ -12,7 +12,7 @@ from typing import Any
 
 from ..selector import Labels
 from ._cluster import NodeInfo, PodInfo, namespace_labels, read_nodes, read_pods
-from ._objects import as_list, field, labels_of, namespace_of, path_get
+from ._objects import as_list, field, labels_of, namespace_of, node_name_of, path_get
 from .nodeaffinity import NODE_NAME_FIELD, RequiredNodeAffinity
 from .podaffinity import (
     AffinityTerm,
@@ -123,7 +123,7 @@ class PerNode:
             return Feasibility.prefilter_failure(names, "InterPodAffinity", f"parsing pod: {parse_error}")
 
         tolerations = pod_tolerations(pod)
-        node_name = path_get(pod, "spec", "nodeName") or ""
+        node_name = node_name_of(pod)
         required = RequiredNodeAffinity(pod)
         ns_labels = namespace_labels(namespaces, namespace_of(pod))
         affinity = [resolve_namespaces(t, namespaces) for t in required_affinity_terms(pod)]

@@ -43,7 +43,7 @@ from .. import _bitset
 from ..selector import Labels, Operator, Requirement, Selector
 from ..table import LabelTable
 from ._cluster import namespace_labels, read_nodes, read_pods
-from ._objects import labels_of, namespace_of, path_get
+from ._objects import labels_of, namespace_of, node_name_of
 from .nodeaffinity import NODE_NAME_FIELD, RequiredNodeAffinity, _Term
 from .podaffinity import (
     AffinityTerm,
@@ -238,7 +238,7 @@ class Cluster:
         tolerations = pod_tolerations(pod)
         if self._unschedulable & remaining and not tolerates_unschedulable(tolerations):
             fail(self._unschedulable, "NodeUnschedulable", UNSCHEDULABLE)
-        node_name = path_get(pod, "spec", "nodeName")
+        node_name = node_name_of(pod)
         if node_name:
             fail(everything & ~self._name_bits.get(node_name, 0), "NodeName", NODE_NAME)
         for taints, bits in self._taint_groups.items():
