@@ -87,3 +87,16 @@ def test_message_keeps_kubernetes_text_whole() -> None:
 def test_many_errors_are_bounded_in_str() -> None:
     err = SelectorError(", ".join(["x: Invalid value"] * 10_000))
     assert len(str(err)) < 2200
+
+
+def test_long_selector_strings_are_not_cached() -> None:
+    from labelselector.api import PARSE_CACHE_MAX_LENGTH, _parse_cached
+
+    text = ",".join(f"k{i}=v" for i in range(PARSE_CACHE_MAX_LENGTH // 4))
+    assert len(text) > PARSE_CACHE_MAX_LENGTH
+    before = _parse_cached.cache_info().currsize
+    a, b = ls.parse(text), ls.as_selector(text)
+    assert a == b and a is not b
+    assert _parse_cached.cache_info().currsize == before
+    short = "app=web,tier=db"
+    assert ls.parse(short) is ls.parse(short)

@@ -9,10 +9,14 @@ from ._fastparse import fast_parse
 from .convert import from_label_selector
 from .selector import Labels, Selector
 
-__all__ = ["parse", "as_selector", "matches", "PARSE_CACHE_SIZE"]
+__all__ = ["parse", "as_selector", "matches", "PARSE_CACHE_SIZE", "PARSE_CACHE_MAX_LENGTH"]
 
 PARSE_CACHE_SIZE = 4096
 """How many distinct selector strings :func:`parse` remembers (least recently used go first)."""
+
+PARSE_CACHE_MAX_LENGTH = 4096
+"""Longer selector strings are parsed every time, never cached: the cache then holds at
+most ``PARSE_CACHE_SIZE * PARSE_CACHE_MAX_LENGTH`` characters of input, whatever comes."""
 
 
 @lru_cache(maxsize=PARSE_CACHE_SIZE)
@@ -35,6 +39,8 @@ def parse(text: str) -> Selector:
     """
     if not isinstance(text, str):
         raise TypeError(f"parse() takes a str, not {type(text).__name__}")
+    if len(text) > PARSE_CACHE_MAX_LENGTH:
+        return fast_parse(text)
     return _parse_cached(text)
 
 
@@ -48,7 +54,7 @@ def as_selector(obj: Any) -> Selector:
     if isinstance(obj, Selector):
         return obj
     if isinstance(obj, str):
-        return _parse_cached(obj)
+        return parse(obj)
     return from_label_selector(obj)
 
 

@@ -45,6 +45,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
+from ._labeltypes import labels_type_error
 from .api import as_selector
 from .selector import Operator, Requirement, Selector
 
@@ -337,8 +338,10 @@ class SelectorIndex(Generic[K]):
         """The ids of every selector that matches ``labels``, in insertion order.
 
         Exactly ``[i for i, s in items if s.matches(labels)]``, without evaluating the
-        selectors that cannot match.
+        selectors that cannot match. ``labels`` that are not a mapping raise ``TypeError``.
         """
+        if not isinstance(labels, Mapping):
+            raise labels_type_error(labels)
         with self._lock:
             return self._matching(labels)
 

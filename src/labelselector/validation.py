@@ -63,6 +63,8 @@ def validate_label_key(key: str) -> list[str]:
     >>> validate_label_key("a/b/c")[0].startswith("a valid label key must consist of")
     True
     """
+    if not isinstance(key, str):
+        raise TypeError(f"a label key is a str, not {type(key).__name__}")
     errs: list[str] = []
     parts = key.split("/")
     if len(parts) == 1:
@@ -89,6 +91,8 @@ def validate_label_key(key: str) -> list[str]:
 
 def validate_label_value(value: str) -> list[str]:
     """Kubernetes' messages for an invalid label value (``IsValidLabelValue``); ``[]`` if valid."""
+    if not isinstance(value, str):
+        raise TypeError(f"a label value is a str, not {type(value).__name__}")
     errs: list[str] = []
     if _nbytes(value) > 63:
         errs.append("must be no more than 63 bytes")
