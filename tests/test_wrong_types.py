@@ -139,3 +139,26 @@ def test_nested_and_cyclic_objects_give_clear_errors(make: Any) -> None:
             assert len(str(exc)) < 2000
         else:
             assert all(len(str(e)) < 2000 for e in errs)
+
+
+def test_new_requirement_operator_spellings_and_misuse() -> None:
+    from labelselector import Operator
+
+    assert str(ls.new_requirement("x", "in", ["a"])) == "x in (a)"  # type: ignore[arg-type]
+    assert str(ls.new_requirement("x", "=", ["a"])) == "x=a"  # type: ignore[arg-type]
+    assert str(ls.new_requirement("x", "!=", ["a"])) == "x!=a"  # type: ignore[arg-type]
+    with pytest.raises(SelectorValidationError) as info:
+        ls.new_requirement("x", "In", ["a"])  # type: ignore[arg-type]
+    assert info.value.message == (
+        'operator: Unsupported value: "In": supported values: '
+        '"in", "notin", "=", "==", "!=", "gt", "lt", "exists", "!"'
+    )
+    for key, op, values in [
+        ("x", None, ["1"]),
+        (5, Operator.IN, ["a"]),
+        ("x", Operator.GT, [["0"]]),
+        ("x", Operator.GT, [{"": None}]),
+        ("x", Operator.IN, "abc"),
+    ]:
+        with pytest.raises(TypeError):
+            ls.new_requirement(key, op, values)  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ other way round, so their bytes must never be reinterpreted as each other.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 from ._fields import (
@@ -28,7 +28,15 @@ from ._fields import (
     list_type_error,
     proto_name,
 )
-from .errors import INVALID, FieldError, SelectorError, SelectorValidationError, aggregate, go_quote
+from .errors import (
+    INVALID,
+    NOT_SUPPORTED,
+    FieldError,
+    SelectorError,
+    SelectorValidationError,
+    aggregate,
+    go_quote,
+)
 from .selector import Operator, Requirement, Selector, _int64
 from .validation import validate_label_key, validate_label_value
 
@@ -54,6 +62,12 @@ _LABEL_SELECTOR_OPS = {
 _OP_NAMES = {v: k for k, v in _LABEL_SELECTOR_OPS.items()}
 
 
+_OPERATOR_VALUES = frozenset(op.value for op in Operator)
+_GO_SPELLINGS = {"=": (Operator.IN, "="), "==": (Operator.IN, "=="), "!=": (Operator.NOT_IN, "!=")}
+# Go's validRequirementOperators, in its order (the text of the NotSupported error).
+_GO_OPERATORS = ("in", "notin", "=", "==", "!=", "gt", "lt", "exists", "!")
+
+
 def new_requirement(
     key: str, operator: Operator, values: list[str] | None, spelling: str | None = None
 ) -> Requirement:
@@ -62,7 +76,41 @@ def new_requirement(
     Raises :class:`SelectorValidationError` whose ``message`` is Go's aggregate text,
     e.g. ``values: Invalid value: null: for 'in', 'notin' operators, values set can't be empty``.
     ``values=None`` is Go's nil slice (printed ``null``), ``[]`` an empty one.
+    ``operator`` may also be spelled as Go's ``selection.Operator`` value (``"in"``,
+    ``"="``, ``"=="``, ``"!="``, ``"gt"``...); an unknown one is Go's ``NotSupported``
+    error. A ``key`` that is not a ``str``, or ``values`` that are not a list of ``str``,
+    raise ``TypeError``.
     """
+    if not isinstance(key, str):
+        raise TypeError(f"new_requirement() key must be a str, not {type(key).__name__}")
+    if values is not None:
+        if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
+            raise TypeError(
+                f"new_requirement() values must be a list of str, not {type(values).__name__}"
+            )
+        values = list(values)
+        for v in values:
+            if not isinstance(v, str):
+                raise TypeError(
+                    f"new_requirement() values must be str, not {type(v).__name__}"
+                )
+    if not isinstance(operator, Operator):
+        if not isinstance(operator, str):
+            raise TypeError(
+                f"new_requirement() operator must be an Operator, not {type(operator).__name__}"
+            )
+        if operator in _GO_SPELLINGS:
+            operator, spelling = _GO_SPELLINGS[operator]
+        elif operator in _OPERATOR_VALUES:
+            operator = Operator(operator)
+        else:
+            err = FieldError(
+                NOT_SUPPORTED,
+                "operator",
+                operator,
+                "supported values: " + ", ".join(go_quote(v) for v in _GO_OPERATORS),
+            )
+            raise SelectorValidationError(str(err), errors=[err])
     errors: list[FieldError] = []
     msgs = validate_label_key(key)
     if msgs:
