@@ -39,7 +39,7 @@ def test_wide_names_the_failing_requirement_or_taint(capsys: pytest.CaptureFixtu
     assert lines[0] == WEB_SUMMARY
     assert lines[1:] == [
         "  cp-1       TaintToleration: node(s) had untolerated taint {node-role.kubernetes.io/control-plane: } (taint node-role.kubernetes.io/control-plane:NoSchedule is not tolerated)",
-        "  worker-a1  InterPodAffinity: node(s) didn't match pod affinity rules",
+        "  worker-a1  InterPodAffinity: node(s) didn't match pod affinity rules (podAffinity term 0: no pod matching app=cache runs in topology.kubernetes.io/zone=eu-west-1a)",
         "  worker-a2  NodeAffinity: node(s) didn't match Pod's node affinity/selector (nodeSelector: kubernetes.io/arch=amd64: label kubernetes.io/arch is \"arm64\")",
         "  worker-b1  feasible",
         "  gpu-b2     TaintToleration: node(s) had untolerated taint {nvidia.com/gpu: present} (taint nvidia.com/gpu=present:NoSchedule is not tolerated)",
@@ -156,3 +156,28 @@ def test_metadata_of_the_wrong_shape_is_not_a_traceback(tmp_path: Path, capsys: 
     f.write_text("kind: Pod\nmetadata: [a]\nspec: {nodeName: 5}\n---\nkind: Node\nmetadata: [b]\n---\nkind: Pod\nmetadata: {name: q}\nspec: []\n")
     assert main(["schedule", "-l", "", str(f)]) in (0, 1)
     assert capsys.readouterr().err == ""
+
+
+def test_wide_names_the_pods_behind_inter_pod_affinity(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pod = tmp_path / "pod.yaml"
+    pod.write_text(
+        "kind: Pod\nmetadata: {name: x, namespace: default, labels: {app: web}}\nspec:\n"
+        "  tolerations: [{operator: Exists}]\n  affinity:\n    podAntiAffinity:\n"
+        "      requiredDuringSchedulingIgnoredDuringExecution:\n"
+        "      - {labelSelector: {matchLabels: {app: cache}}, topologyKey: topology.kubernetes.io/zone}\n"
+    )
+    assert main(["schedule", str(pod), CLUSTER, "-o", "wide"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == (
+        "3/6 nodes are available: 1 node(s) didn't satisfy existing pods anti-affinity rules, "
+        "2 node(s) didn't match pod anti-affinity rules."
+    )
+    assert out[2] == (
+        "  worker-a1  InterPodAffinity: node(s) didn't satisfy existing pods anti-affinity rules "
+        "(pod default/web-7d9c-1 in kubernetes.io/hostname=worker-a1 has podAntiAffinity (app=web) that selects this pod)"
+    )
+    assert out[4] == (
+        "  worker-b1  InterPodAffinity: node(s) didn't match pod anti-affinity rules "
+        "(podAntiAffinity term 0 (app=cache): pod default/cache-0 runs in topology.kubernetes.io/zone=eu-west-1b)"
+    )
+    assert out[6] == "  worker-c1  feasible"  # tolerating everything includes the unschedulable taint

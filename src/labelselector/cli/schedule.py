@@ -153,14 +153,80 @@ def _check_pod(o: _Obj) -> None:
         raise _bad(o, err)
 
 
-def _detail(verdict: Any, pod: dict[str, Any], node: dict[str, Any]) -> str:
-    """The exact requirement or taint behind a node's first failing filter."""
+@dataclass
+class _Context:
+    """The cluster as the per-node explanations read it (nodes, bound pods, namespaces)."""
+
+    nodes: list[Any]
+    pods: list[Any]
+    namespaces: dict[str, dict[str, str]]
+
+
+def _selected(term: Any) -> str:
+    text = str(term.selector)
+    return text or ("<nothing>" if term.selector.is_nothing else "<everything>")
+
+
+def _inter_pod_detail(verdict: Any, pod: dict[str, Any], index: int, ctx: _Context) -> str:
+    """Which term, domain and pod made the InterPodAffinity filter fail on this node."""
+    from ..scheduling import reasons
+    from ..scheduling._objects import labels_of, namespace_of
+    from ..scheduling.podaffinity import (
+        required_affinity_terms,
+        required_anti_affinity_terms,
+        resolve_namespaces,
+    )
+
+    node = ctx.nodes[index]
+
+    def in_domain(p: Any, key: str, value: str) -> bool:
+        return bool(ctx.nodes[p.node].labels.get(key) == value)
+
+    if verdict.reason == reasons.AFFINITY_RULES:
+        terms = [resolve_namespaces(t, ctx.namespaces) for t in required_affinity_terms(pod)]
+        for i, t in enumerate(terms):
+            if t.topology_key not in node.labels:
+                return f"podAffinity term {i}: the node has no label {t.topology_key}"
+        every = [p for p in ctx.pods if all(t.matches_labels(p.namespace, p.labels) for t in terms)]
+        for i, t in enumerate(terms):
+            key, value = t.topology_key, node.labels[t.topology_key]
+            if not any(in_domain(p, key, value) for p in every):
+                what = " and ".join(_selected(x) for x in terms)
+                return f"podAffinity term {i}: no pod matching {what} runs in {key}={value}"
+        return ""
+    if verdict.reason == reasons.ANTI_AFFINITY_RULES:
+        for i, t in enumerate(resolve_namespaces(t, ctx.namespaces) for t in required_anti_affinity_terms(pod)):
+            value = node.labels.get(t.topology_key)
+            if value is None:
+                continue
+            for p in ctx.pods:
+                if in_domain(p, t.topology_key, value) and t.matches_labels(p.namespace, p.labels):
+                    return f"podAntiAffinity term {i} ({_selected(t)}): pod {p.namespace}/{p.name} runs in {t.topology_key}={value}"
+        return ""
+    if verdict.reason == reasons.EXISTING_ANTI_AFFINITY_RULES:
+        ns = namespace_of(pod)
+        ns_labels = ctx.namespaces.get(ns) or {}
+        for p in ctx.pods:
+            for t in p.anti_affinity:
+                value = ctx.nodes[p.node].labels.get(t.topology_key)
+                if value is not None and node.labels.get(t.topology_key) == value and t.matches_labels(ns, labels_of(pod), ns_labels):
+                    return (
+                        f"pod {p.namespace}/{p.name} in {t.topology_key}={value} has podAntiAffinity "
+                        f"({_selected(t)}) that selects this pod"
+                    )
+    return ""
+
+
+def _detail(verdict: Any, pod: dict[str, Any], node: dict[str, Any], index: int = 0, ctx: _Context | None = None) -> str:
+    """The exact requirement, taint or pod behind a node's first failing filter."""
     from ..explain import explain
     from ..scheduling import RequiredNodeAffinity
     from ..scheduling._objects import labels_of, name_of
 
     if verdict.plugin == "TaintToleration" and verdict.taint is not None:
         return f"taint {verdict.taint} is not tolerated"
+    if verdict.plugin == "InterPodAffinity" and ctx is not None and not verdict.reason.startswith("parsing pod"):
+        return _inter_pod_detail(verdict, pod, index, ctx)
     if verdict.plugin != "NodeAffinity" or verdict.reason.startswith("node(s) didn't satisfy"):
         return ""
     labels, name = labels_of(node), name_of(node)
@@ -212,6 +278,13 @@ def run(args: argparse.Namespace) -> int:
         cluster = Cluster([o.value for o in nodes], [o.value for o in pods], namespaces=namespaces)
     except SelectorError as exc:
         raise _locate(exc.message, nodes, pods) from None
+    from ..scheduling._cluster import read_nodes, read_pods
+
+    infos = read_nodes([o.value for o in nodes])
+    rows: dict[str, int] = {}
+    for i, n in enumerate(infos):
+        rows.setdefault(n.name, i)
+    ctx = _Context(infos, read_pods([o.value for o in pods], rows), namespaces)
     results = []
     for o in pod_objs:
         _check_pod(o)
@@ -220,7 +293,7 @@ def run(args: argparse.Namespace) -> int:
             results.append((o, pod, cluster.feasible(pod)))
         except SelectorError as exc:
             raise _bad(o, exc.message) from None
-    _print(args.output, results, nodes)
+    _print(args.output, results, nodes, ctx)
     return 0 if all(r for _, _, r in results) else 1
 
 
@@ -237,7 +310,7 @@ def _locate(message: str, nodes: list[_Obj], pods: list[_Obj]) -> InputError:
     return InputError(message)
 
 
-def _print(output: str, results: list[tuple[_Obj, dict[str, Any], Any]], nodes: list[_Obj]) -> None:
+def _print(output: str, results: list[tuple[_Obj, dict[str, Any], Any]], nodes: list[_Obj], ctx: _Context) -> None:
     out = sys.stdout
     if output == "json":
         doc = []
@@ -247,8 +320,8 @@ def _print(output: str, results: list[tuple[_Obj, dict[str, Any], Any]], nodes: 
                 "summary": str(r),
                 "feasible": r.feasible,
                 "nodes": [
-                    {"name": v.node, "filter": v.plugin, "reason": v.reason, "detail": _detail(v, pod, n.value) if v.plugin else None}
-                    for v, n in zip(r.verdicts, nodes, strict=True)
+                    {"name": v.node, "filter": v.plugin, "reason": v.reason, "detail": _detail(v, pod, n.value, i, ctx) if v.plugin else None}
+                    for i, (v, n) in enumerate(zip(r.verdicts, nodes, strict=True))
                 ],
             })
         json.dump(doc if len(doc) != 1 else doc[0], out, indent=2, ensure_ascii=False)
@@ -259,9 +332,9 @@ def _print(output: str, results: list[tuple[_Obj, dict[str, Any], Any]], nodes: 
         out.write(f"{prefix}{r}\n")
         if output == "wide":
             width = max((len(v.node) for v in r.verdicts), default=4)
-            for v, n in zip(r.verdicts, nodes, strict=True):
+            for i, (v, n) in enumerate(zip(r.verdicts, nodes, strict=True)):
                 if v.plugin is None:
                     out.write(f"  {v.node:<{width}}  feasible\n")
                     continue
-                detail = _detail(v, pod, n.value)
+                detail = _detail(v, pod, n.value, i, ctx)
                 out.write(f"  {v.node:<{width}}  {v.plugin}: {v.reason}{' (' + detail + ')' if detail else ''}\n")

@@ -57,9 +57,10 @@ class NodeInfo:
 class PodInfo:
     """One existing pod bound to a known node: namespace, labels, node row, anti-affinity terms."""
 
-    __slots__ = ("namespace", "labels", "node", "anti_affinity")
+    __slots__ = ("name", "namespace", "labels", "node", "anti_affinity")
 
     def __init__(self, pod: Any, node: int, where: str) -> None:
+        self.name: str = name_of(pod)
         self.namespace: str = namespace_of(pod)
         self.labels: dict[str, str] = _checked_labels(pod, where)
         self.node = node
