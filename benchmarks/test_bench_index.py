@@ -1,9 +1,20 @@
 """SelectorIndex.matching vs looping Selector.matches, side by side (pytest-benchmark).
 
-Run::
+Run (CPU time, so that other processes on a shared machine count less)::
 
-    .venv/bin/python -m pytest benchmarks/test_bench_index.py --benchmark-group-by=param:n \
-        --benchmark-columns=min,median,mean,ops,rounds
+    .venv/bin/python -m pytest benchmarks/test_bench_index.py -p no:cacheprovider \
+        --benchmark-timer=time.process_time --benchmark-columns=min,median,rounds \
+        --benchmark-sort=name
+
+Two families of workloads:
+
+* ``test_matching``: the project's realistic selectors (below) against one pod;
+* ``test_mixed``: the synthetic mix of :func:`make_mixed` (8 keys x 300 values,
+  1-3 requirements each) against 200 random probes of 0-5 keys, with the natural
+  ~8% of absence-only selectors (``mixed``) or 25% of them (``mixed25``).
+
+Each group also times the *floor*: copying, for every probe, a list of ids as long
+as its answer (no index can return the answer faster).
 
 Selectors are realistic and deterministic (see :func:`make_selectors`): what a
 cluster's Services, Deployments, NetworkPolicies and leases select, drawn from the
@@ -139,18 +150,102 @@ def loop(items: list[tuple[str, Selector]], labels: dict[str, str]) -> list[str]
 
 
 @pytest.mark.parametrize("n", SIZES)
-@pytest.mark.parametrize("impl", ["loop", "index"])
+@pytest.mark.parametrize("impl", ["floor", "loop", "index"])
 def test_matching(benchmark: Any, impl: str, n: int) -> None:
     items, index = fixture_for(n)
     labels = the_labels()
     expected = loop(items, labels)
     assert index.matching(labels) == expected
     benchmark.group = f"which selectors match one label set, n={n}"
-    if impl == "loop":
+    if impl == "floor":
+        result = benchmark(expected.copy)
+    elif impl == "loop":
         result = benchmark(loop, items, labels)
     else:
         result = benchmark(index.matching, labels)
     assert result == expected
+
+
+MIXED_KEYS = [f"k{i}" for i in range(8)]
+MIXED_VALUES = [f"v{i}" for i in range(300)]
+
+
+def _mixed_requirement(rng: random.Random, key: str, absence_only: bool) -> Requirement:
+    r = rng.random()
+    if absence_only:
+        r = 0.8 + r * 0.2
+    if r < 0.5:
+        return _eq(key, rng.choice(MIXED_VALUES))
+    if r < 0.7:
+        return _in(key, rng.sample(MIXED_VALUES, 3))
+    if r < 0.8:
+        return Requirement(key, Operator.EXISTS)
+    if r < 0.9:
+        return _notin(key, [rng.choice(MIXED_VALUES)])
+    return Requirement(key, Operator.DOES_NOT_EXIST)
+
+
+def make_mixed(n: int, absence_share: float | None = None, seed: int = 0) -> list[Selector]:
+    """``n`` selectors of 1-3 requirements on distinct keys out of 8 keys x 300 values:
+    50% ``k=v``, 20% ``k in (3 values)``, 10% ``k``, 10% ``k notin (v)``, 10% ``!k``
+    per requirement (about 8% of the selectors then test only absence). With
+    ``absence_share``, that share of the selectors is drawn absence-only instead."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        absent = absence_share is not None and rng.random() < absence_share
+        keys = rng.sample(MIXED_KEYS, rng.randint(1, 3))
+        out.append(Selector(_mixed_requirement(rng, k, absent) for k in keys))
+    return out
+
+
+def make_probes(count: int, seed: int = 1) -> list[dict[str, str]]:
+    """``count`` label sets of 0-5 random keys with random values."""
+    rng = random.Random(seed)
+    return [
+        {k: rng.choice(MIXED_VALUES) for k in rng.sample(MIXED_KEYS, rng.randint(0, 5))}
+        for _ in range(count)
+    ]
+
+
+MIXES = {"mixed": None, "mixed25": 0.25}
+PROBES = make_probes(200)
+
+
+@cache
+def mixed_fixture(
+    mix: str, n: int
+) -> tuple[list[tuple[str, Selector]], SelectorIndex[str], list[list[str]]]:
+    items = [(f"sel-{i}", s) for i, s in enumerate(make_mixed(n, MIXES[mix]))]
+    for _, s in items:
+        s.predicate  # noqa: B018 - compile once, like a warm controller
+    index = SelectorIndex(items)
+    answers = [loop(items, labels) for labels in PROBES]
+    return items, index, answers
+
+
+def all_probes(fn: Callable[[dict[str, str]], list[str]]) -> list[list[str]]:
+    return [fn(labels) for labels in PROBES]
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("mix", list(MIXES))
+@pytest.mark.parametrize("impl", ["floor", "loop", "index"])
+def test_mixed(benchmark: Any, impl: str, mix: str, n: int) -> None:
+    """200 probes per round (divide the times by 200 for one probe)."""
+    items, index, answers = mixed_fixture(mix, n)
+    benchmark.group = f"{mix}: 200 probes, n={n}, {sum(map(len, answers)) // 200} matches/probe"
+    if impl == "floor":
+        result = benchmark(lambda: [a.copy() for a in answers])
+    elif impl == "loop":
+        if n > 10_000 and not SMOKE:
+            benchmark.pedantic(all_probes, args=(lambda labels: loop(items, labels),), rounds=3)
+            return
+        result = benchmark(all_probes, lambda labels: loop(items, labels))
+    else:
+        assert all_probes(index.matching) == answers
+        result = benchmark(all_probes, index.matching)
+    assert result == answers
 
 
 def test_matching_many_pods_agrees() -> None:

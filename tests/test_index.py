@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from labelselector import Operator, Requirement, Selector, parse
+from labelselector import index as index_module
 from labelselector.algebra import witness
 from labelselector.index import SelectorIndex
 
@@ -43,11 +44,6 @@ def selectors(draw: st.DrawFn) -> Selector:
 
 label_sets = st.dictionaries(st.sampled_from(KEYS), st.sampled_from(VALUES), max_size=3)
 
-# An operation: ("add", id, selector) or ("remove", id).
-ops = st.one_of(
-    st.tuples(st.just("add"), st.integers(0, 15), selectors()),
-    st.tuples(st.just("remove"), st.integers(0, 15)),
-)
 
 
 def near_misses(sel: Selector, noise: dict[str, str]) -> list[dict[str, str]]:
@@ -70,11 +66,47 @@ def loop(reference: dict[int, Selector], order: list[int], labels: dict[str, str
     return [i for i in order if reference[i].matches(labels)]
 
 
-@settings(max_examples=300, deadline=None)
+@st.composite
+def absence_only(draw: st.DrawFn) -> Selector:
+    """Selectors that test only absence (``!k``, ``k notin (...)``), which match most
+    label sets."""
+    reqs = []
+    for key in draw(st.lists(st.sampled_from(KEYS), min_size=1, max_size=3)):
+        if draw(st.booleans()):
+            reqs.append(Requirement(key, Operator.DOES_NOT_EXIST))
+        else:
+            values = draw(st.lists(st.sampled_from(VALUES), min_size=1, max_size=2))
+            reqs.append(Requirement(key, Operator.NOT_IN, values))
+    return Selector(reqs)
+
+
+any_selector = st.one_of(selectors(), absence_only())
+ops = st.one_of(
+    st.tuples(st.just("add"), st.integers(0, 15), any_selector),
+    st.tuples(st.just("remove"), st.integers(0, 15)),
+    st.tuples(st.just("discard"), st.integers(0, 15)),
+)
+
+# Merge strategies: 0 always merges by binary search, a huge ratio always by sorting;
+# a key-set cache of 1 forgets a list on nearly every query.
+CONFIGS = [(0, 256), (10**9, 256), (8, 1)]
+
+
+@settings(max_examples=150, deadline=None)
 @given(st.lists(ops, max_size=40), st.lists(label_sets, min_size=1, max_size=6))
 def test_index_equals_loop(
     operations: list[tuple[Any, ...]], queries: list[dict[str, str]]
 ) -> None:
+    saved = (index_module._BISECT_RATIO, index_module.KEY_SET_CACHE)
+    try:
+        for ratio, cache in CONFIGS:
+            index_module._BISECT_RATIO, index_module.KEY_SET_CACHE = ratio, cache
+            check_against_loop(operations, queries)
+    finally:
+        index_module._BISECT_RATIO, index_module.KEY_SET_CACHE = saved
+
+
+def check_against_loop(operations: list[tuple[Any, ...]], queries: list[dict[str, str]]) -> None:
     index: SelectorIndex[int] = SelectorIndex()
     reference: dict[int, Selector] = {}
     order: list[int] = []  # insertion order; a replaced id keeps its place
@@ -89,30 +121,51 @@ def test_index_equals_loop(
         else:
             _, ident = op
             if ident in reference:
-                index.remove(ident)
+                getattr(index, op[0])(ident)
                 del reference[ident]
                 order.remove(ident)
-            else:
+            elif op[0] == "remove":
                 with pytest.raises(KeyError):
                     index.remove(ident)
+            else:
+                index.discard(ident)
         for labels in queries:
             assert index.matching(labels) == loop(reference, order, labels)
     assert list(index) == order
     assert len(index) == len(reference)
     for ident in list(reference):
         index.remove(ident)
-    assert index.stats() == {
-        "pair": 0,
-        "value": 0,
-        "key": 0,
-        "residual": 0,
-        "nothing": 0,
-        "value_postings": 0,
-        "key_postings": 0,
-        "pair_postings": 0,
-    }
-    assert not index._cardinality
-    assert not index._kill_key and not index._kill_value and not index._residual
+    assert all(v == 0 for v in index.stats().values())
+    assert not index._cardinality and not index._group_keys
+    assert not index._kill_keyed and not index._kill_valued
+    assert all(i is None for i in index._ids)
+
+
+def test_churn_renumbers_and_keeps_order() -> None:
+    """Many adds and removes: the id table stays within twice the live selectors plus
+    a constant, and answers and order stay those of the loop."""
+    index: SelectorIndex[int] = SelectorIndex()
+    reference: dict[int, Selector] = {}
+    rng = random.Random(3)
+    shapes = ["x=a", "!y", "x", "y notin (b)", "x in (a,b),y", "z>4", "", "x=a,!z"]
+    fresh = 0  # adds that took a new sequence number
+    for step in range(6000):
+        ident = rng.randrange(300)
+        if ident in reference and rng.random() < 0.5:
+            index.remove(ident)
+            del reference[ident]
+        else:
+            sel = parse(rng.choice(shapes))
+            fresh += ident not in reference
+            index.add(ident, sel)
+            reference[ident] = sel
+        assert len(index._ids) <= 2 * len(reference) + 1025
+        if step % 500 == 0:
+            order = list(reference)  # a dict keeps a replaced key's place, as the index does
+            assert list(index) == order
+            for labels in [{}, {"x": "a"}, {"x": "b", "y": "b", "z": "5"}, {"y": "c"}]:
+                assert index.matching(labels) == [i for i in order if reference[i].matches(labels)]
+    assert fresh > 2000 and len(index._ids) < fresh  # renumbered at least once
 
 
 def test_shapes_and_semantics() -> None:
