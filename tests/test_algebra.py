@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -409,3 +410,86 @@ def test_docs_examples_run() -> None:
     doc = Path(__file__).resolve().parent.parent / "docs" / "algebra.md"
     result = doctest.testfile(str(doc), module_relative=False)
     assert result.failed == 0 and result.attempted > 20
+
+
+# ---------------------------------------------------------------- cost (op counts)
+
+
+def _count_constraint_values(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the values of every distinct value set that per-key constraints built
+    from now on hold (a set shared by several constraints counts once)."""
+    from labelselector import algebra
+
+    total = [0]
+    seen: dict[int, object] = {}  # id -> the set itself (kept alive: ids stay unique)
+    original = algebra._KeyConstraint.__init__
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        for values in (self.banned, self.allowed):
+            if values is not None and id(values) not in seen:
+                seen[id(values)] = values
+                total[0] += len(values)
+
+    monkeypatch.setattr(algebra._KeyConstraint, "__init__", counting)
+    return total
+
+
+def test_many_notin_on_one_key_cost_linear_in_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    """300 ``notin`` requirements of 50 values on one key: the constraints built by
+    simplify and equivalent hold a bounded multiple of the 15,000 input values (each
+    requirement's constraint was rebuilt from the previous one: ~2.3M values held)."""
+    sel = Selector(
+        Requirement("x", Operator.NOT_IN, [f"v{i}-{j}" for j in range(50)]) for i in range(300)
+    )
+    total = _count_constraint_values(monkeypatch)
+    assert str(simplify(sel)).startswith("x notin (")
+    assert equivalent(sel, sel)
+    assert implies(sel, sel)
+    assert total[0] <= 10 * 300 * 50
+
+
+def test_range_with_many_banned_integers_cost_linear(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``x>5, x notin (6..N+5)``: the witness is found walking the candidates once, with
+    a label-value check only for candidates not banned (was one per candidate, then a
+    quadratic ``list.index`` over them)."""
+    from labelselector import algebra
+
+    n = 5_000
+    calls = [0]
+    original = algebra.validate_label_value
+
+    def counting(value: str) -> list[str]:
+        calls[0] += 1
+        return original(value)
+
+    monkeypatch.setattr(algebra, "validate_label_value", counting)
+    sel = Selector(
+        [
+            Requirement("x", Operator.GT, ["5"]),
+            Requirement("x", Operator.NOT_IN, [str(i) for i in range(6, 6 + n)]),
+        ]
+    )
+    assert witness(sel) == {"x": str(6 + n)}
+    assert equivalent(sel, sel)
+    assert calls[0] <= 10
+
+
+def test_most_readable_value_matches_preference() -> None:
+    from labelselector import algebra
+
+    for values in (
+        ["-1", "bb", "a", "_x"],
+        ["-1", "-2", "_"],
+        ["-" * 70, "a" * 64, "-"],
+        ["b", "a"],
+    ):
+        assert algebra._most_readable(values) == min(values, key=algebra._preference)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="ab-_.01", max_size=4), min_size=1, max_size=8))
+def test_most_readable_value_property(values: list[str]) -> None:
+    from labelselector import algebra
+
+    assert algebra._most_readable(values) == min(values, key=algebra._preference)

@@ -34,7 +34,9 @@ does for the label sets it matches.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -95,11 +97,15 @@ class _KeyConstraint:
         allowed = self.allowed
         if other.allowed is not None:
             allowed = other.allowed if allowed is None else allowed & other.allowed
+        # (an empty side costs nothing: implies() adds small constraints to big ones)
+        banned = self.banned
+        if other.banned:
+            banned = other.banned if not banned else banned | other.banned
         return _KeyConstraint(
             present=self.present or other.present,
             absent=self.absent or other.absent,
             allowed=allowed,
-            banned=self.banned | other.banned,
+            banned=banned,
             numeric=self.numeric or other.numeric,
             lo=max(self.lo, other.lo),
             hi=min(self.hi, other.hi),
@@ -120,6 +126,21 @@ class _KeyConstraint:
                 return False
         return True
 
+    def candidates(self) -> list[str]:
+        """The allowed values that fit (``allowed`` must not be None)."""
+        assert self.allowed is not None
+        left: AbstractSet[str]
+        if self.banned:
+            if len(self.banned) < len(self.allowed):
+                left = self.allowed - self.banned
+            else:
+                left = {v for v in self.allowed if v not in self.banned}
+        else:
+            left = self.allowed
+        if self.numeric or self.non_integer:
+            return [v for v in left if self.fits(v)]
+        return list(left)
+
     def solve(self) -> str | None | _Unsat:
         """A value meeting the constraint (``None``: the key absent), or :data:`UNSAT`."""
         if not self.present:
@@ -129,10 +150,10 @@ class _KeyConstraint:
         if self.numeric and (self.non_integer or self.lo > self.hi):
             return UNSAT
         if self.allowed is not None:
-            candidates = [v for v in self.allowed if self.fits(v)]
+            candidates = self.candidates()
             if not candidates:
                 return UNSAT
-            return min(candidates, key=_preference)
+            return _most_readable(candidates)
         if self.numeric:
             return _integer_spelling(self.lo, self.hi, self.banned)
         return _fresh_value(self.banned)
@@ -143,15 +164,48 @@ def _preference(value: str) -> tuple[bool, int, str]:
     return (bool(validate_label_value(value)), len(value), value)
 
 
+def _most_readable(values: list[str]) -> str:
+    """``min(values, key=_preference)``, validating only the shortest values first
+    (valid label values are at most 63 characters, so this is linear)."""
+    order = sorted(values, key=len)
+    for v in sorted(order[: _shortest_run(order)]):
+        if not validate_label_value(v):
+            return v
+    # the shortest are all invalid: look at the others, shortest first, up to 63 chars
+    best: str | None = None
+    for v in order:
+        if len(v) > 63:
+            break
+        if best is not None and len(v) > len(best):
+            break
+        if not validate_label_value(v) and (best is None or v < best):
+            best = v
+    if best is not None:
+        return best
+    return min(values, key=lambda v: (len(v), v))
+
+
+def _shortest_run(ordered: list[str]) -> int:
+    n = len(ordered[0])
+    i = 1
+    while i < len(ordered) and len(ordered[i]) == n:
+        i += 1
+    return i
+
+
 def _integer_spelling(lo: int, hi: int, banned: frozenset[str]) -> str:
     """A string outside ``banned`` that parses as an int64 in ``[lo, hi]`` (``lo <= hi``).
 
-    At most ``len(banned)`` strings are banned, so ``len(banned) + 1`` distinct
-    candidates always contain an allowed one: plain spellings of that many integers
-    when the range is that wide, and otherwise zero-padded spellings of one integer.
+    Candidates, in order: plain spellings of the integers nearest 0 (non-negative
+    first), then zero-padded spellings of the first of them. The first candidate that
+    is not banned and is a valid label value wins, else the first one not banned. At
+    most ``len(banned)`` candidates can be banned, so the walk stops after
+    ``len(banned) + 1`` of each kind, and padded spellings longer than a label value
+    may be are only built while none has been found (linear in ``len(banned)``).
     """
     need = len(banned) + 1
     start = min(max(0, lo), hi)  # the integer of the range closest to 0, preferring >= 0
+    first: str | None = None
     ints: list[int] = []
     n = start
     while n <= hi and len(ints) < need:
@@ -161,12 +215,28 @@ def _integer_spelling(lo: int, hi: int, banned: frozenset[str]) -> str:
     while n >= lo and len(ints) < need:
         ints.append(n)
         n -= 1
-    candidates = [str(i) for i in ints]
+    for i in ints:
+        c = str(i)
+        if c in banned:
+            continue
+        if not validate_label_value(c):
+            return c
+        if first is None:
+            first = c
+    i = ints[0]
+    sign, digits = ("-" if i < 0 else ""), str(abs(i))
     for zeros in range(1, need + 1):
-        i = ints[0]
-        candidates.append(("-" if i < 0 else "") + "0" * zeros + str(abs(i)))
-    allowed = [c for c in candidates if c not in banned]
-    return min(allowed, key=lambda c: (bool(validate_label_value(c)), candidates.index(c)))
+        c = sign + "0" * zeros + digits
+        if c in banned:
+            continue
+        if not validate_label_value(c):
+            return c
+        if first is None:
+            first = c
+        if len(c) > 63 or sign:
+            break  # no longer spelling can be a valid label value
+    assert first is not None
+    return first
 
 
 def _fresh_value(banned: frozenset[str]) -> str:
@@ -218,11 +288,46 @@ def _negation(r: Requirement) -> Iterator[_KeyConstraint]:
 
 
 def _constraints(requirements: Iterable[Requirement]) -> dict[str, _KeyConstraint]:
-    out: dict[str, _KeyConstraint] = {}
+    """Each key's constraint, built in one pass over the values (linear: no constraint
+    is rebuilt per requirement)."""
+    by_key: dict[str, list[Requirement]] = {}
     for r in requirements:
-        c = _of_requirement(r)
-        prev = out.get(r.key)
-        out[r.key] = c if prev is None else prev & c
+        by_key.setdefault(r.key, []).append(r)
+    out: dict[str, _KeyConstraint] = {}
+    for key, reqs in by_key.items():
+        if len(reqs) == 1:
+            out[key] = _of_requirement(reqs[0])
+            continue
+        present = absent = numeric = False
+        allowed: frozenset[str] | None = None
+        banned: list[tuple[str, ...]] = []
+        lo, hi = INT64_MIN, INT64_MAX
+        for r in reqs:
+            op = r.operator
+            if op is Operator.IN:
+                present = True
+                allowed = r.value_set if allowed is None else allowed & r.value_set
+            elif op is Operator.NOT_IN:
+                banned.append(r.values)
+            elif op is Operator.EXISTS:
+                present = True
+            elif op is Operator.DOES_NOT_EXIST:
+                absent = True
+            else:
+                present = numeric = True
+                if op is Operator.GT:
+                    lo = max(lo, r.threshold + 1)
+                else:
+                    hi = min(hi, r.threshold - 1)
+        out[key] = _KeyConstraint(
+            present=present,
+            absent=absent,
+            allowed=allowed,
+            banned=frozenset(itertools.chain.from_iterable(banned)),
+            numeric=numeric,
+            lo=lo,
+            hi=hi,
+        )
     return out
 
 
@@ -390,7 +495,7 @@ def _simplify_key(key: str, c: _KeyConstraint, originals: list[Requirement]) -> 
     if c.absent:
         return [_reuse(key, Operator.DOES_NOT_EXIST, (), originals)]
     if c.allowed is not None:
-        return [_reuse(key, Operator.IN, [v for v in c.allowed if c.fits(v)], originals)]
+        return [_reuse(key, Operator.IN, c.candidates(), originals)]
     out: list[Requirement] = []
     banned = sorted(c.banned)
     if c.numeric:
