@@ -162,3 +162,23 @@ def test_no_selects_nothing_finding_when_namespace_has_no_templates(tmp_path: Pa
 def test_runtime_keys_are_not_required_in_templates() -> None:
     result = lint([str(FIXTURES / "service-selects-nothing.good.yaml")])
     assert result.findings == []
+
+
+def test_each_check_reports_the_same_alone_as_with_all_others() -> None:
+    """Runners are skipped when none of their checks is enabled, so each runner must
+    declare every check it reports (also through the shared validators): with one check
+    enabled, that check finds exactly what it finds with every check enabled."""
+    from labelselector.lint import loader
+    from labelselector.lint.checks import Linter, Options
+
+    loaded = loader.load([str(FIXTURES)])
+    settings = config_settings(config.load(str(FIXTURES / "required-labels.config.yaml")))
+
+    def run(enabled: frozenset[str]) -> list[tuple[str, str, int, int, str]]:
+        options = Options(group_by="file", enabled=enabled, required_labels=tuple(settings["required_labels"]))
+        findings = Linter(options).run(loaded.documents)
+        return sorted((f.check, f.file, f.span.line, f.span.col, f.message) for f in findings if f.check in enabled)
+
+    everything = run(frozenset(CHECKS))
+    for check in CHECKS:
+        assert run(frozenset({check})) == [f for f in everything if f[0] == check], check

@@ -11,9 +11,8 @@ matches labels by hand.
 
 from __future__ import annotations
 
-import contextlib
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,7 +92,11 @@ def _register(stage: str, checks: tuple[Check, ...], kinds: Iterable[str] | None
 
 
 def on_object(*checks: Check, kinds: Iterable[str] | None = None) -> Callable[[ObjectRunner], ObjectRunner]:
-    """Register ``fn(linter, obj)``, run for every object of ``kinds`` (all when ``None``)."""
+    """Register ``fn(linter, obj)``, run for every object of ``kinds`` (all when ``None``).
+
+    ``checks`` must name every check the function can report (also through shared
+    validators): the runner is skipped when none of them is enabled.
+    """
     return _register("object", checks, kinds)
 
 
@@ -176,7 +179,7 @@ class Options:
     runtime_label_keys: frozenset[str] = RUNTIME_LABEL_KEYS
     #: ``all`` (every input together), ``file`` or ``dir``: which objects cross-checks compare.
     group_by: str = "all"
-    #: Check ids to run (``None``: all); cross-object runners of disabled checks are skipped.
+    #: Check ids to run (``None``: all); a runner none of whose checks is enabled is skipped.
     enabled: frozenset[str] | None = None
     #: Workload kinds declared in the config (``workload-kinds``).
     workload_kinds: tuple[_kinds.WorkloadKind, ...] = ()
@@ -216,11 +219,12 @@ class Linter:
         self._groups: dict[str, Group] = {}
         self._broken_files: set[str] = set()
         self._quiet: dict[int, tuple[Any, eng.Selector | None]] = {}
+        self._templates: dict[int, tuple[K8sObject, list[PodTemplate]]] = {}
         self._selected: dict[tuple[int, str | None, eng.Selector], list[PodTemplate]] = {}
         enabled = self.options.enabled
         by_stage: dict[str, list[Runner]] = {"object": [], "cross": [], "group": []}
         for r in RUNNERS:
-            if r.stage == "object" or enabled is None or any(c in enabled for c in r.checks):
+            if enabled is None or any(c in enabled for c in r.checks):
                 by_stage[r.stage].append(r)
         self._object_any = [r.fn for r in by_stage["object"] if r.kinds is None]
         self._object_kind: dict[str, list[ObjectRunner]] = {}
@@ -336,40 +340,41 @@ class Linter:
         self._broken_files = set(broken_files)
         objs = self.objects(docs)
         for obj in objs:
-            with self._guard(obj):
+            runners = self._object_kind.get(obj.kind)
+            try:
                 for ofn in self._object_any:
                     ofn(self, obj)
-                for ofn in self._object_kind.get(obj.kind, ()):
+                for ofn in runners or ():
                     ofn(self, obj)
+            except RecursionError:
+                self._too_deep(obj)
         for obj in objs:
             self._index(obj)
         for group in self._groups.values():
             for obj in group.later:
-                with self._guard(obj):
+                try:
                     for cfn in self._cross_kind.get(obj.kind, ()):
                         cfn(self, group, obj)
                     if self._cross_templates and obj.kind != "PodTemplate" and self.templates(obj):
                         for cfn in self._cross_templates:
                             cfn(self, group, obj)
+                except RecursionError:
+                    self._too_deep(obj)
             for gfn in self._group_runners:
                 gfn(self, group)
         return self.findings
 
-    @contextlib.contextmanager
-    def _guard(self, obj: K8sObject) -> Iterator[None]:
-        """Turn a ``RecursionError`` from checking one object into a finding on it.
+    def _too_deep(self, obj: K8sObject) -> None:
+        """A ``RecursionError`` from checking one object, as a finding on it.
 
         Documents may nest up to the loader's limit (1,000 levels); checks that render or
         compare such values are written not to recurse, and this keeps any that still
         does from ending the run with a traceback."""
-        try:
-            yield
-        except RecursionError:
-            self.report(
-                obj, "yaml-limit", (),
-                f"{obj.ref} nests values too deeply to be checked; the remaining checks of this "
-                "object were skipped",
-            )
+        self.report(
+            obj, "yaml-limit", (),
+            f"{obj.ref} nests values too deeply to be checked; the remaining checks of this "
+            "object were skipped",
+        )
 
     def _group(self, obj: K8sObject) -> Group:
         mode = self.options.group_by
@@ -384,9 +389,12 @@ class Linter:
     # ------------------------------------------------------------------ pod templates
 
     def templates(self, obj: K8sObject) -> list[PodTemplate]:
-        """The pod templates of an object (a Pod is its own template)."""
-        found = self.kinds.template_paths(obj)
-        return [self.template(obj, meta, spec) for meta, spec in found]
+        """The pod templates of an object (a Pod is its own template); computed once."""
+        hit = self._templates.get(id(obj))
+        if hit is None or hit[0] is not obj:
+            found = [self.template(obj, meta, spec) for meta, spec in self.kinds.template_paths(obj)]
+            hit = self._templates[id(obj)] = (obj, found)
+        return hit[1]
 
     @staticmethod
     def template(obj: K8sObject, meta: Path, spec: Path) -> PodTemplate:

@@ -17,7 +17,7 @@ from ..registry import E, W, declare
 from ._core import Group, Linter, on_group, on_object, present_keys
 from ._text import did_you_mean, not_string, parse_api_path, show_labels, show_selector, yaml_type
 from .inputs import MALFORMED
-from .labels import KEY_INVALID, NOT_STRING, VALUE_INVALID, label_map
+from .labels import KEY_INVALID, NOT_STRING, VALUE_INVALID, VALUE_NULL, label_map
 
 FAMILY = "selectors"
 
@@ -73,6 +73,14 @@ VOLATILE = declare(
     "release changes it, and the update of the immutable `spec.selector` fails with `field is immutable`.",
     fix="Select on stable labels (`app.kubernetes.io/name`, `app.kubernetes.io/instance`) and keep "
     "version labels on the pod template only.",
+)
+
+#: Every check the selector and label validators (:func:`label_selector`,
+#: :func:`node_selector`, :func:`.labels.label_map`) can report: a runner that calls them
+#: lists these, so that it runs whenever one of them is enabled.
+VALIDATION = (
+    EXPRESSION_INVALID, UNKNOWN_FIELD, UNSATISFIABLE, GT_LT, MALFORMED, KEY_INVALID, VALUE_INVALID,
+    NOT_STRING, VALUE_NULL,
 )
 
 #: Label keys whose values change from release to release (bad in immutable selectors).
@@ -484,7 +492,7 @@ _SITES = {
 }
 
 
-@on_object(EXPRESSION_INVALID, UNKNOWN_FIELD, UNSATISFIABLE, GT_LT, MALFORMED)
+@on_object(*VALIDATION)
 def selector_sites(ctx: Linter, obj: K8sObject) -> None:
     """Every selector of the object except a workload's own ``spec.selector``."""
     for tmpl in ctx.templates(obj):

@@ -84,8 +84,11 @@ def required_labels(ctx: Linter, obj: K8sObject) -> None:
 @on_object(RECOMMENDED_MISMATCH)
 def recommended_labels_mismatch(ctx: Linter, obj: K8sObject) -> None:
     """app.kubernetes.io/* on a workload and on its pod template."""
-    own = string_labels(obj.get("metadata", "labels"))
-    if not any(k in own for k in RECOMMENDED_KEYS):
+    labels = obj.get("metadata", "labels")
+    if not isinstance(labels, dict):
+        return
+    own = {k: labels[k] for k in RECOMMENDED_KEYS if isinstance(labels.get(k), str)}
+    if not own:
         return
     for tmpl in ctx.templates(obj):
         if tmpl.meta == ("metadata",):

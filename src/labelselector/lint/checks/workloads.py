@@ -12,7 +12,7 @@ from ..registry import E, declare
 from ._core import Group, Linter, PodTemplate, on_cross, on_object
 from ._kinds import APPS_WORKLOADS, WorkloadKind
 from ._text import go_label_selector, mismatch_error, not_string, show_labels, show_selector
-from .algebra import label_selector, volatile
+from .algebra import VALIDATION, VOLATILE, label_selector, volatile
 from .labels import NOT_STRING, label_map
 
 FAMILY = "workloads"
@@ -78,7 +78,7 @@ def template_match(ctx: Linter, obj: K8sObject, sel: eng.Selector, sel_path: Pat
     )
 
 
-@on_object(MISSING, EMPTY, MISMATCH, kinds=APPS_WORKLOADS)
+@on_object(MISSING, EMPTY, MISMATCH, VOLATILE, *VALIDATION, kinds=APPS_WORKLOADS)
 def apps_workload(ctx: Linter, obj: K8sObject) -> None:
     """apps/v1 Deployment, ReplicaSet, StatefulSet, DaemonSet."""
     path: Path = ("spec", "selector")
@@ -110,7 +110,7 @@ def apps_workload(ctx: Linter, obj: K8sObject) -> None:
         volatile(ctx, obj, path, sel)
 
 
-@on_object(MISSING, MISMATCH, NOT_STRING, kinds=["ReplicationController"])
+@on_object(MISSING, MISMATCH, VOLATILE, *VALIDATION, kinds=["ReplicationController"])
 def replication_controller(ctx: Linter, obj: K8sObject) -> None:
     """ReplicationController: ``ValidateNonEmptySelector`` and ``ValidatePodTemplateSpecForRC``.
 
@@ -182,7 +182,7 @@ def _generated_selector_ok(obj: K8sObject, value: Any, sel: eng.Selector) -> boo
     return sel.matches(expected)
 
 
-@on_object(JOB_SELECTOR, MISSING, MISMATCH, kinds=["Job"])
+@on_object(JOB_SELECTOR, MISSING, MISMATCH, *VALIDATION, kinds=["Job"])
 def job(ctx: Linter, obj: K8sObject) -> None:
     """Job: a selector only with ``manualSelector: true``, then it must match the template."""
     path: Path = ("spec", "selector")
@@ -245,7 +245,7 @@ def _extra_match(ctx: Linter, obj: K8sObject, wk: WorkloadKind, sel: eng.Selecto
     )
 
 
-@on_object(MISSING, MISMATCH)
+@on_object(MISSING, MISMATCH, VOLATILE, *VALIDATION)
 def extra_workload(ctx: Linter, obj: K8sObject) -> None:
     """OpenShift DeploymentConfig, Argo Rollout, and the config's ``workload-kinds``."""
     wk = ctx.kinds.extra(obj)
@@ -276,7 +276,7 @@ def rollout_workload_ref(ctx: Linter, group: Group, obj: K8sObject) -> None:
                 _extra_match(ctx, obj, wk, sel, tmpl)
 
 
-@on_object(CRONJOB_SELECTOR, kinds=["CronJob"])
+@on_object(CRONJOB_SELECTOR, *VALIDATION, kinds=["CronJob"])
 def cronjob(ctx: Linter, obj: K8sObject) -> None:
     """CronJob: the Job template's selector is always generated."""
     base: Path = ("spec", "jobTemplate", "spec")
