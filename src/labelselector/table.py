@@ -693,7 +693,8 @@ class LabelTable:
                 add_labels(labels)
         if not ids:
             return
-        if set(map(type, dicts)) != {dict}:
+        plain = set(map(type, dicts)) == {dict}
+        if not plain:
             for i, labels in zip(ids, dicts, strict=True):
                 if not isinstance(labels, Mapping):
                     raise _type_error(i, f"got {type(labels).__name__}")
@@ -704,7 +705,7 @@ class LabelTable:
             if len(blocks) == len(ids) and self._row.keys().isdisjoint(blocks):
                 # The common case: all ids new and distinct; no per-row work here.
                 if len(ids) >= BULK_MIN:
-                    self._bulk_append(ids, dicts, blocks)
+                    self._bulk_append(ids, dicts, blocks, plain)
                     return
             del blocks
             for i, labels in zip(ids, dicts, strict=True):  # validate all before any change
@@ -728,7 +729,7 @@ class LabelTable:
             dicts = list(batch.values())
             del batch
             self._bulk_append(
-                ids, dicts, dict(zip(ids, _block_starts(r0, r0 + len(ids)), strict=False))
+                ids, dicts, dict(zip(ids, _block_starts(r0, r0 + len(ids)), strict=False)), plain
             )
 
     def compact(self) -> None:
@@ -866,7 +867,10 @@ class LabelTable:
             if k not in mine:
                 self._gain(k, self._key(k), r, v, n)
 
-    def _bulk_append(self, ids: list[Any], dicts: list[Labels], blocks: dict[Any, int]) -> None:
+    def _bulk_append(
+        self, ids: list[Any], dicts: list[Labels], blocks: dict[Any, int], plain: bool
+    ) -> None:
+        """Append new distinct ids in bulk; ``plain``: every label set is a ``dict``."""
         r0 = len(self._ids)
         m = len(ids)
         n = r0 + m
@@ -896,7 +900,6 @@ class LabelTable:
                             got.append((r0 + i, v))
         # Code every column first (validating every value) and change nothing before
         # all of them are done. Per key: one C-level pass, dict.get -> code -> byte.
-        plain = set(map(type, dicts)) == {dict}
         keys = self._keys
         columns: list[tuple[str, _Key | None, _Coder, array[int]]] = []
         for k in common:
