@@ -845,24 +845,42 @@ class LabelTable:
             self._gain(k, self._key(k), r, v, n)
         self._review(n)
 
-    def _current(self, r: int) -> list[tuple[str, _Key]]:
-        """The keys row ``r`` holds."""
-        held = [(k, key) for k, key in self._dense.items() if key.code(r)]
+    def _current(self, r: int) -> list[tuple[str, _Key, int]]:
+        """The keys row ``r`` holds, with its value codes."""
+        held = []
+        for k, key in self._dense.items():
+            codes = cast("array[int]", key.codes)
+            if r < len(codes):
+                c = codes[r]
+                if c:
+                    held.append((k, key, c))
         keys = self._keys
-        held += [(k, keys[k]) for k in self._extra.get(r, ())]
+        for k in self._extra.get(r, ()):
+            key = keys[k]
+            held.append((k, key, cast("dict[int, int]", key.smap)[r]))
         return held
 
     def _replace(self, r: int, labels: Labels) -> None:
         n = len(self._ids)
         held = self._current(r)
-        for k, key in held:
+        for k, key, old in held:
             v = labels.get(k)
             if v is None:
                 self._lose(k, key, r, n)
-            elif key.values[key.code(r)] != v:
-                self._lose(k, key, r, n)
-                self._gain(k, self._key(k), r, v, n)
-        mine = {k for k, _ in held}
+            elif key.values[old] != v:
+                # Same key, new value: move the row between value sets.
+                post = key.posts[old]
+                post.discard(r)
+                if not post.n:
+                    self._shadows.forget(post)
+                    key.drop_value(old)
+                c = key.code_of.get(v)
+                if c is None:
+                    c = key.new_value(v)
+                key.set_code(r, c)
+                key.posts[c].add(r, n)
+                key.version += 1
+        mine = {k for k, _, _ in held}
         for k, v in labels.items():
             if k not in mine:
                 self._gain(k, self._key(k), r, v, n)
@@ -1257,7 +1275,7 @@ class LabelTable:
             r = self._row_of(id)
             if r is None:
                 raise KeyError(id)
-            return {k: cast(str, key.values[key.code(r)]) for k, key in self._current(r)}
+            return {k: cast(str, key.values[c]) for k, key, c in self._current(r)}
 
     def ids(self) -> list[Any]:
         """Every id in the table, in insertion order."""
