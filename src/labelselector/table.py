@@ -955,7 +955,7 @@ class LabelTable:
                 key.new_value(v)
             if chunk.typecode != key.tc:
                 chunk = array(key.tc, chunk)
-            held = m - chunk.count(0)
+            held = m - (chunk.tobytes().count(0) if chunk.typecode == "B" else chunk.count(0))
             if not held:
                 if not key.present.n:
                     del keys[k]
