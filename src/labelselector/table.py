@@ -1112,7 +1112,10 @@ class LabelTable:
             reqs.append((req, key))
         if best is not None:
             # Few rows: start from them and check the other requirements row by row.
-            cand = sorted(chain.from_iterable(cast("array[int]", s.rows) for s in best))
+            cand = cast("array[int]", best[0].rows).tolist()
+            for s in best[1:]:
+                cand += cast("array[int]", s.rows)
+            cand.sort()  # mostly ascending already: a linear pass
             for i, (req, key) in enumerate(reqs):
                 if i != best_at and cand:
                     cand = self._filter(cand, req, key, n)
@@ -1242,8 +1245,10 @@ class LabelTable:
                 got = self._eval(sel, ROW_MODE_SELECT)
                 ids = self._ids
                 version = self._version
-                if not isinstance(got, int):
-                    return list(map(ids.__getitem__, got))  # few rows: not worth caching
+                if not isinstance(got, int):  # few rows: not worth caching
+                    if len(got) < 2:
+                        return [ids[r] for r in got]
+                    return list(itemgetter(*got)(ids))
         if hit is not None:
             return hit[:]  # cached lists are never handed out, so never modified
         out = _bitset.pick(cast(int, got), ids)
