@@ -81,6 +81,7 @@ from operator import gt, itemgetter, lt, not_
 from typing import Any, TypeVar, cast
 
 from . import _bitset
+from ._labeltypes import _shown, labels_type_error, value_type_error
 from .api import as_selector
 from .selector import Labels, Operator, Requirement, Selector, _int64
 
@@ -129,19 +130,26 @@ _TO_FLAGS = bytes.maketrans(b"01", b"\x00\x01")
 _NAN = float("nan")  # the number of a non-integer value: every comparison with it is False
 
 
-def _type_error(id: Any, detail: str) -> TypeError:
-    return TypeError(f"labels of id {id!r} must be a mapping of str to str: {detail}")
+def _type_error(id: Any, err: TypeError) -> TypeError:
+    """``err`` (the matching functions' wording) prefixed with the id of the label set."""
+    return TypeError(f"labels of id {_shown(id)}: {err}")
+
+
+def _key_type_error(key: Any) -> TypeError:
+    return TypeError(
+        f"label key {_shown(key)} has type {type(key).__name__}; label keys must be str"
+    )
 
 
 def _check_labels(id: Any, labels: Any) -> None:
     """Raise a TypeError naming ``id`` (and the key) unless ``labels`` maps str to str."""
     if not isinstance(labels, Mapping):
-        raise _type_error(id, f"got {type(labels).__name__}")
+        raise _type_error(id, labels_type_error(labels))
     for k, v in labels.items():
         if not isinstance(k, str):
-            raise _type_error(id, f"key {k!r} is {type(k).__name__}")
+            raise _type_error(id, _key_type_error(k))
         if not isinstance(v, str):
-            raise _type_error(id, f"the value of key {k!r} is {type(v).__name__}")
+            raise _type_error(id, value_type_error(k, v))
 
 
 class _Rows:
@@ -697,7 +705,7 @@ class LabelTable:
         if not plain:
             for i, labels in zip(ids, dicts, strict=True):
                 if not isinstance(labels, Mapping):
-                    raise _type_error(i, f"got {type(labels).__name__}")
+                    raise _type_error(i, labels_type_error(labels))
         with self._lock:
             self._changed()
             r0 = len(self._ids)
@@ -896,7 +904,7 @@ class LabelTable:
         for k in names:
             if not isinstance(k, str):
                 i = next(i for i, d in zip(ids, dicts, strict=True) if k in d)
-                raise _type_error(i, f"key {k!r} is {type(k).__name__}")
+                raise _type_error(i, _key_type_error(k))
         common = names
         rare: dict[str, list[tuple[int, str]]] = {}
         if len(names) > BULK_COLUMNS:
@@ -910,7 +918,7 @@ class LabelTable:
                 for k, v in dicts[i].items():
                     if k not in common:
                         if not isinstance(v, str):
-                            raise _type_error(ids[i], f"the value of key {k!r} is {type(v).__name__}")  # fmt: skip
+                            raise _type_error(ids[i], value_type_error(k, v))  # fmt: skip
                         got = rare.get(k)
                         if got is None:
                             rare[k] = [(r0 + i, v)]
@@ -937,7 +945,7 @@ class LabelTable:
                     (i, d[k]) for i, d in zip(ids, dicts, strict=True)
                     if k in d and not isinstance(d[k], str)
                 )  # fmt: skip
-                raise _type_error(i, f"the value of key {k!r} is {type(v).__name__}") from None
+                raise _type_error(i, value_type_error(k, v)) from None
             columns.append((k, key, coder, chunk))
         self._ids.extend(ids)
         if self._row:
