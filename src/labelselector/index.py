@@ -436,7 +436,7 @@ class SelectorIndex(Generic[K]):
         Exactly ``[i for i, s in items if s.matches(labels)]``, without evaluating the
         selectors that cannot match. ``labels`` that are not a mapping raise ``TypeError``.
         """
-        if not isinstance(labels, Mapping):
+        if type(labels) is not dict and not isinstance(labels, Mapping):
             raise labels_type_error(labels)
         with self._lock:
             return self._matching(labels)
@@ -445,6 +445,9 @@ class SelectorIndex(Generic[K]):
         hits: list[int] = []
         keys = labels.keys()
         by_value, by_key = self._by_value, self._by_key
+        kill_valued, kill_keyed = self._kill_valued, self._kill_keyed
+        killed_hits: list[set[int]] = []
+        killed: list[set[int]] = []
         for k, v in labels.items():
             values = by_value.get(k)
             if values is not None:
@@ -455,10 +458,22 @@ class SelectorIndex(Generic[K]):
                 posting = by_key.get(k)
                 if posting is not None:
                     posting.collect(labels, keys, hits)
+            if kill_valued:
+                table = kill_valued.get(k)
+                if table is not None:
+                    seqs = table.get(v)
+                    if seqs is not None:
+                        killed_hits.append(seqs)
+            if kill_keyed:
+                table = kill_keyed.get(k)
+                if table is not None:
+                    seqs = table.get(v)
+                    if seqs is not None:
+                        killed.append(seqs)
         if self._by_pair:
             self._match_pairs(labels, keys, hits)
-        if hits and self._kill_valued:
-            for kills in _kills(self._kill_valued, labels):
+        if hits:
+            for kills in killed_hits:
                 hits = list(itertools.filterfalse(kills.__contains__, hits))
         ids = self._ids
         if not self._groups:
@@ -469,7 +484,6 @@ class SelectorIndex(Generic[K]):
         base = self._key_sets.get(present)
         if base is None:
             base = self._key_set(present)
-        killed = _kills(self._kill_keyed, labels) if self._kill_keyed else []
         if not hits and not killed:
             return base[1][:]
         return self._merge(base, hits, killed)
@@ -579,18 +593,6 @@ class SelectorIndex(Generic[K]):
             counts["key_groups"] = len(self._groups)
             counts["key_sets"] = len(self._key_sets)
             return counts
-
-
-def _kills(table: dict[str, dict[str, set[int]]], labels: Mapping[str, str]) -> list[set[int]]:
-    """The sets of sequence numbers that the NotIn values in ``labels`` violate."""
-    out = []
-    for k, v in labels.items():
-        kv = table.get(k)
-        if kv is not None:
-            seqs = kv.get(v)
-            if seqs is not None:
-                out.append(seqs)
-    return out
 
 
 def _structural(anchor: tuple[Any, ...]) -> bool:
