@@ -377,3 +377,38 @@ def test_parse(benchmark: Any, mode: str) -> None:
         _parse_cached.cache_clear()
         parse(COLD_SELECTOR)
         benchmark(parse, COLD_SELECTOR)
+
+
+# -- first use of a selector, and a bound matches taken before it compiled -----------------
+
+FIRST_USE_POD = {"environment": "production", "tier": "backend", "partition": "a"}
+
+
+@pytest.mark.parametrize("mode", ["parse only", "parse + first match", "parse + compile + first match"])
+def test_first_use(benchmark: Any, mode: str) -> None:
+    """A selector used once: cold parse alone, then plus one ``matches`` call (interpreted
+    tier), then plus forcing the compiled predicate (what every first use cost before)."""
+    assert fast_parse(COLD_SELECTOR).matches(FIRST_USE_POD)
+    benchmark.group = "first use"
+    benchmark.extra_info.update(case="first-use", mode=mode)
+    if mode == "parse only":
+        benchmark(fast_parse, COLD_SELECTOR)
+    elif mode == "parse + first match":
+        benchmark(lambda: fast_parse(COLD_SELECTOR).matches(FIRST_USE_POD))
+    else:
+        benchmark(lambda: fast_parse(COLD_SELECTOR).predicate(FIRST_USE_POD))
+
+
+@pytest.mark.parametrize("impl", ["captured before first call", "fresh attribute", "lambda"])
+def test_match_bound_captured(benchmark: Any, impl: str) -> None:
+    """``m = sel.matches`` taken before the selector compiled, vs ``sel.matches`` after,
+    vs the hand-written lambda (per call: time / 10,000)."""
+    text, hand = SHAPES["headline"]
+    sel = fast_parse(text)
+    captured = sel.matches
+    _, pods = dataset(MATCH_N)
+    assert list(map(captured, pods)) == list(map(hand, pods))  # compiles on the way
+    fn = {"captured before first call": captured, "fresh attribute": sel.matches, "lambda": hand}[impl]
+    benchmark.group = "match-single captured"
+    benchmark.extra_info.update(case="match-captured", impl=impl, per=MATCH_N)
+    benchmark(lambda: list(map(fn, pods)))

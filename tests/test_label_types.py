@@ -135,3 +135,20 @@ def _compiled(reqs: list[Requirement], labels: Any) -> bool | str:
 def test_compiled_predicate_equals_reference(reqs: list[Requirement], labels: Any) -> None:
     sorted_reqs = list(Selector(reqs).requirements)
     assert _compiled(sorted_reqs, labels) == _reference(sorted_reqs, labels)
+
+
+def test_value_equal_to_the_absent_sentinel_is_still_exact() -> None:
+    from labelselector._compile import _ABSENT
+
+    sel = Selector([Requirement("x", Operator.IN, [_ABSENT])])
+    assert not sel.predicate({}) and sel.predicate({"x": _ABSENT})
+    sel = Selector([Requirement("x", Operator.NOT_IN, [_ABSENT, "a"])])
+    assert sel.predicate({}) and not sel.predicate({"x": _ABSENT})
+
+
+def test_keys_and_values_never_become_source() -> None:
+    key = "a')or(True or ('"
+    sel = Selector([Requirement(key, Operator.IN, ["x'\"\\\n", "y"]), Requirement(key, Operator.GT, ["1"])])
+    assert not sel.predicate({})
+    assert not sel.predicate({key: "z"})
+    assert not sel.predicate({key: "y"})

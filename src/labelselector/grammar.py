@@ -113,6 +113,10 @@ _BINARY = {
 }
 
 
+_IN, _NOT_IN, _GT, _LT = Operator.IN, Operator.NOT_IN, Operator.GT, Operator.LT
+_EXISTS, _DOES_NOT_EXIST = Operator.EXISTS, Operator.DOES_NOT_EXIST  # enum reads are slow
+
+
 def _new_requirement(
     text: str,
     key: tuple[str, int, int],
@@ -123,11 +127,11 @@ def _new_requirement(
     """``NewRequirement`` for what the parser read: value checks, then the node."""
     name = key[0]
     if op_text is None:
-        return Requirement(name, Operator.EXISTS)
+        return Requirement(name, _EXISTS)
     if op_text == "!":
-        return Requirement(name, Operator.DOES_NOT_EXIST)
+        return Requirement(name, _DOES_NOT_EXIST)
     op, spelling = _BINARY[op_text]
-    if op in (Operator.IN, Operator.NOT_IN) and spelling is None:
+    if op in (_IN, _NOT_IN) and spelling is None:
         # Parse collects set values in a string set: sorted, duplicates dropped.
         vals = sorted({v for v, _, _ in values})
     else:
@@ -137,7 +141,7 @@ def _new_requirement(
         where[v] = (v_start, v_end)  # first occurrence wins
     errors: list[FieldError] = []
     spans: list[tuple[int, int]] = []
-    if op in (Operator.GT, Operator.LT) and _int64(vals[0]) is None:
+    if op in (_GT, _LT) and _int64(vals[0]) is None:
         spans.append(where[vals[0]])
         errors.append(
             FieldError(

@@ -8,10 +8,10 @@ canonical string, dict and protobuf output, the table, the algebra) reads them.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from ._compile import compile_requirements, never
+from ._compile import always, compile_requirements, compile_tiered, is_interpreted, never, tiered
 from ._int64 import parse_int64
 from ._labeltypes import labels_type_error, value_type_error
 
@@ -35,11 +35,20 @@ class Operator(str, enum.Enum):
         return self.value
 
 
+# The members as module constants: reading ``Operator.IN`` goes through the enum
+# class's attribute machinery (hundreds of ns); a module global is one dict lookup.
+_IN = Operator.IN
+_NOT_IN = Operator.NOT_IN
+_EXISTS = Operator.EXISTS
+_DOES_NOT_EXIST = Operator.DOES_NOT_EXIST
+_GT = Operator.GT
+_LT = Operator.LT
+
 # Spellings a requirement remembers so that ``str()`` reproduces Kubernetes'
 # ``String()``: "=", "==" and "!=" are In/NotIn with one value, but print as written.
 _SPELLINGS = {
-    Operator.IN: frozenset({"=", "=="}),
-    Operator.NOT_IN: frozenset({"!="}),
+    _IN: frozenset({"=", "=="}),
+    _NOT_IN: frozenset({"!="}),
 }
 
 
@@ -75,17 +84,17 @@ class Requirement:
         values: Iterable[str] = (),
         spelling: str | None = None,
     ) -> None:
-        op = Operator(operator)
+        op = operator if operator.__class__ is Operator else Operator(operator)
         vals = tuple(values)
         if not isinstance(key, str):
             raise TypeError(f"requirement key must be a str, not {type(key).__name__}")
         for v in vals:
             if not isinstance(v, str):
                 raise TypeError(f"requirement values must be str, not {type(v).__name__}")
-        if op in (Operator.IN, Operator.NOT_IN):
+        if op in (_IN, _NOT_IN):
             if not vals:
                 raise ValueError(f"{op.value!r} requirement on {key!r} needs at least one value")
-        elif op in (Operator.EXISTS, Operator.DOES_NOT_EXIST):
+        elif op in (_EXISTS, _DOES_NOT_EXIST):
             if vals:
                 raise ValueError(f"{op.value!r} requirement on {key!r} takes no values")
         else:
@@ -111,7 +120,7 @@ class Requirement:
     def _identity(self) -> tuple[Any, ...]:
         ident = self._ident
         if ident is None:
-            if self.operator in (Operator.GT, Operator.LT):
+            if self.operator in (_GT, _LT):
                 ident = (self.key, self.operator, _int64(self.values[0]))
             else:
                 ident = (self.key, self.operator, frozenset(self.values))
@@ -135,17 +144,17 @@ class Requirement:
 
     def __str__(self) -> str:
         op, key = self.operator, self.key
-        if op is Operator.EXISTS:
+        if op is _EXISTS:
             return key
-        if op is Operator.DOES_NOT_EXIST:
+        if op is _DOES_NOT_EXIST:
             return "!" + key
         if self.spelling is not None:
             return f"{key}{self.spelling}{self.values[0]}"
-        if op is Operator.GT:
+        if op is _GT:
             return f"{key}>{self.values[0]}"
-        if op is Operator.LT:
+        if op is _LT:
             return f"{key}<{self.values[0]}"
-        word = "in" if op is Operator.IN else "notin"
+        word = "in" if op is _IN else "notin"
         return f"{key} {word} ({','.join(sorted(self.values))})"
 
     @property
@@ -156,7 +165,7 @@ class Requirement:
     @property
     def threshold(self) -> int:
         """The int64 threshold of a Gt/Lt requirement."""
-        if self.operator not in (Operator.GT, Operator.LT):
+        if self.operator not in (_GT, _LT):
             raise AttributeError(f"{self.operator.value!r} requirement has no threshold")
         n = _int64(self.values[0])
         assert n is not None  # checked in __init__
@@ -169,26 +178,30 @@ class Requirement:
         parses as an int64 and fail closed otherwise. ``labels`` that are not a mapping,
         and a value this requirement compares that is not a ``str``, raise ``TypeError``.
         """
-        if not isinstance(labels, Mapping):
+        if labels.__class__ is not dict and not isinstance(labels, Mapping):
             raise labels_type_error(labels)
+        return self.holds(labels)
+
+    def holds(self, labels: Labels) -> bool:
+        """:meth:`matches` for ``labels`` already known to be a mapping (no check of that)."""
         op = self.operator
-        if op is Operator.EXISTS:
+        if op is _EXISTS:
             return self.key in labels
-        if op is Operator.DOES_NOT_EXIST:
+        if op is _DOES_NOT_EXIST:
             return self.key not in labels
         value = labels.get(self.key, _ABSENT)
         if value is _ABSENT:
-            return op is Operator.NOT_IN
+            return op is _NOT_IN
         if not isinstance(value, str):
             raise value_type_error(self.key, value)
-        if op is Operator.IN:
+        if op is _IN:
             return value in self.values
-        if op is Operator.NOT_IN:
+        if op is _NOT_IN:
             return value not in self.values
         n = _int64(value)
         if n is None:
             return False
-        return n > self.threshold if op is Operator.GT else n < self.threshold
+        return n > self.threshold if op is _GT else n < self.threshold
 
 
 def _sort_key(r: Requirement) -> str:
@@ -204,9 +217,9 @@ class Selector:
     Equality is semantic on the set of requirements: spelling, value order and the
     order of requirements on one key do not matter.
 
-    ``matches`` is compiled to a straight-line Python predicate on first use; the
-    compiled function is then stored on the instance, so later ``sel.matches(labels)``
-    calls it directly, with no wrapper in between.
+    ``matches`` interprets the requirements for its first few calls, then compiles
+    them to a straight-line Python predicate, switching in place (see ``_Matches``), so
+    ``sel.matches(labels)`` is a direct call of that function, with no wrapper.
     """
 
     requirements: tuple[Requirement, ...]
@@ -301,36 +314,88 @@ class Selector:
         """Kubernetes' ``RequiresExactMatch``: decided by the first requirement on ``key``."""
         for r in self.requirements:
             if r.key == key:
-                if r.operator is Operator.IN and len(r.values) == 1:
+                if r.operator is _IN and len(r.values) == 1:
                     return r.values[0]
                 return None
         return None
 
     @property
     def predicate(self) -> Callable[[Labels], bool]:
-        """The compiled predicate ``labels -> bool`` (what :meth:`matches` runs)."""
+        """The compiled predicate ``labels -> bool`` (compiled now if it was not yet).
+
+        Bulk paths (tables, indexes, ``select``) take this: they evaluate many label sets.
+        """
         d = self.__dict__
         fn: Callable[[Labels], bool] | None = d.get("_predicate")
         if fn is None:
             if self._nothing:
                 fn = never
+            elif not self.requirements:
+                fn = always
             else:
-                fn = compile_requirements(self.requirements)
+                current = d.get("matches")
+                if current is not None and is_interpreted(current):
+                    # Switch the interpreted function (and every reference to it) too.
+                    fn = compile_tiered(current, self.requirements)
+                else:
+                    fn = compile_requirements(self.requirements)
             d["_predicate"] = fn
-            # An instance attribute shadows the method (a non-data descriptor), so
-            # from now on ``self.matches`` *is* the compiled function.
-            d["matches"] = fn
+            d.setdefault("matches", fn)
         return fn
 
-    def matches(self, labels: Labels) -> bool:
-        """Whether ``labels`` satisfy every requirement (Kubernetes ``Selector.Matches``).
+    matches: Callable[[Labels], bool]
 
-        ``labels`` must be a mapping (a ``str`` is not a label set) and every value a
-        requirement compares must be a ``str``; otherwise ``TypeError`` says which.
-        Requirements that compare values are read first, in key order, then ``x``/``!x``;
-        reading stops at the first that fails.
-        """
-        return self.predicate(labels)
+
+class _Matches:
+    """``Selector.matches``: the per-instance function ``labels -> bool``.
+
+    Whether ``labels`` satisfy every requirement (Kubernetes ``Selector.Matches``).
+    ``labels`` must be a mapping (a ``str`` is not a label set) and every value a
+    requirement compares must be a ``str``; otherwise ``TypeError`` says which.
+    Requirements that compare values are read first, in key order, then ``x``/``!x``;
+    reading stops at the first that fails.
+
+    Tiered, like a JIT: the first :data:`~labelselector._compile.TIER_UP_CALLS` calls
+    interpret the requirements (no code is generated, so a selector used once costs
+    little more than its parse); then the selector compiles itself into a
+    straight-line predicate, as fast as a hand-written lambda. The function is stored on
+    the instance at first access and switches tiers in place, so ``m = sel.matches``
+    taken early runs compiled later too.
+    """
+
+    def __get__(self, obj: Selector | None, objtype: type | None = None) -> Any:
+        if obj is None:
+            return self
+        d = obj.__dict__
+        fn = d.get("_predicate")
+        if fn is None:
+            if obj.is_nothing:
+                fn = never
+            elif not obj.requirements:
+                fn = always
+            else:
+                # Compiled order: requirements that read a value first (identity tests:
+                # cheaper than the compiler's generic ones, and this runs per selector).
+                reqs = obj.requirements
+                ordered: Sequence[Requirement] = reqs
+                keys_only = [r for r in reqs if r.operator is _EXISTS or r.operator is _DOES_NOT_EXIST]
+                if keys_only:
+                    ordered = [
+                        r
+                        for r in reqs
+                        if r.operator is not _EXISTS and r.operator is not _DOES_NOT_EXIST
+                    ] + keys_only
+                fn = tiered(obj, ordered)
+        # setdefault: if another thread stored one first, everyone uses that one.
+        result: Callable[[Labels], bool] = d.setdefault("matches", fn)
+        return result
+
+    def __call__(self, selector: Selector, labels: Labels) -> bool:
+        """``Selector.matches(sel, labels)``, called through the class."""
+        return bool(selector.matches(labels))
+
+
+Selector.matches = _Matches()  # type: ignore[assignment]
 
 
 _EVERYTHING = Selector()
