@@ -24,10 +24,11 @@ def main(src: str, dst: str = "docs/scaleout.png") -> int:
     load: dict[str, float] = {}
     growth: dict[str, float] = {}
     for b in bench:
-        m = re.match(r"test_select\[(.+)-([a-z-]+)\]$", b["name"])
+        m = re.match(r"test_select\[(.+)\]$", b["name"])
         median = b["stats"]["median"]
-        if m:
-            select[m.group(1)][m.group(2)] = median
+        if m:  # the group is "select <selector> <N>"; the id is "<backend>-<selector>"
+            selector = b["group"].split()[1]
+            select[m.group(1)[: -len(selector) - 1]][selector] = median
         elif b["name"].startswith("test_load["):
             load[b["name"][10:-1]] = median
         elif b["name"].startswith("test_duckdb_growth["):
