@@ -136,6 +136,11 @@ def main(argv: list[str]) -> int:
                 vs = f"{loop_med / cnt:,.0f}× / {loop_med / sel:,.0f}× (loop {_fmt(loop_med)})"
             row.append(vs)
             print("| " + " | ".join(row) + " |")
+        for (_, _, impl), (med, info) in rare.items():
+            if impl == "table select after an update":
+                vs = f" ({loop_med / med:,.0f}× the loop)" if loop_med else ""
+                print(f"\nselect `{info['selector']}` right after an update of another row's "
+                      f"labels: {_fmt(med)}{vs}")  # fmt: skip
     for shape, impls in match.items():
         sm, lam = impls["Selector.matches"], impls["lambda"]
         print(

@@ -21,6 +21,12 @@ A selective selector (one of its In/Exists requirements holds fewer than one row
 ``ROW_MODE`` and all its values are rare) is answered from the rows instead: the
 candidate rows of that requirement are checked against the other requirements
 through the key columns, so its cost follows the rows it touches, not the table.
+Each other requirement turns the candidates' value codes (one ``itemgetter`` call
+over the key's column) into one 0/1 byte per candidate (one ``bytes.translate``);
+the bytes are ANDed as ints and the ids come out of one ``compress``. A rare
+value's sorted rows and their ids are kept for the next query until its rows
+change, and so are their codes on each key read until a row of that key changes
+(at most ``LISTED_MAX`` values holding one row in ``LISTED_RATIO`` in all).
 
 Design notes (numbers in ``docs/benchmarks.md``):
 
@@ -102,6 +108,12 @@ ROW_MODE = 1024
 ROW_MODE_SELECT = 64
 # Rebuilt bitsets of rare values kept up to date (most recently read first).
 SHADOW_MAX = 64
+# Sorted row lists (with their ids) of rare values kept for the row path: at most
+# LISTED_MAX of them, holding at most one row in LISTED_RATIO of the table in all;
+# each keeps the value codes of its rows on up to LISTED_KEYS other keys.
+LISTED_MAX = 64
+LISTED_RATIO = 16
+LISTED_KEYS = 8
 # Gt/Lt results remembered (each until a row of its key changes).
 COMPARE_CACHE = 8
 # Gt/Lt scan a dense column instead of OR-ing value sets when the key has more than
@@ -127,6 +139,9 @@ BLOCK = 256
 _WIDER = {"B": ("H", 0xFF), "H": ("I", 0xFFFF), "I": ("I", 0xFFFFFFFF)}
 _FLIP = bytes.maketrans(b"01", b"10")
 _TO_FLAGS = bytes.maketrans(b"01", b"\x00\x01")
+# A 1-byte code -> 1 if nonzero (key present), and -> 1 if zero (key absent).
+_NONZERO = bytes([0] + [1] * 255)
+_ZERO = bytes([1] + [0] * 255)
 _NAN = float("nan")  # the number of a non-integer value: every comparison with it is False
 
 
@@ -158,10 +173,11 @@ class _Rows:
     Dense: ``rows`` is None and the set is ``bits`` with ``pend`` (row -> set/clear
     not applied yet). Sparse: ``rows`` is an array of row numbers (any order); while
     ``shadow`` is set, ``bits``/``pend`` hold the same rows as a bitset too (see
-    :class:`_Shadows`). ``n`` counts the rows either way.
+    :class:`_Shadows`), and while ``listed`` is set, it holds them sorted (see
+    :class:`_Listing`); any change of the rows drops it. ``n`` counts the rows either way.
     """
 
-    __slots__ = ("bits", "rows", "pend", "n", "shadow")
+    __slots__ = ("bits", "rows", "pend", "n", "shadow", "listed")
 
     def __init__(self) -> None:
         self.bits = 0
@@ -169,9 +185,11 @@ class _Rows:
         self.pend: dict[int, bool] | None = None
         self.n = 0
         self.shadow = False
+        self.listed: _Listing | None = None
 
     def densify(self) -> None:
         if self.rows is not None:
+            self.listed = None
             if not self.shadow:
                 self.bits = _bitset.from_rows(self.rows.tolist())
             self.rows = None
@@ -197,6 +215,7 @@ class _Rows:
         self.n += 1
         rows = self.rows
         if rows is not None:
+            self.listed = None
             rows.append(r)
             if self.shadow:
                 self._queue(r, True)
@@ -210,6 +229,7 @@ class _Rows:
         self.n -= 1
         rows = self.rows
         if rows is not None:
+            self.listed = None
             rows.remove(r)
             if not self.shadow:
                 return
@@ -259,6 +279,7 @@ class _Rows:
         self.n += count
         rows = self.rows
         if rows is not None:
+            self.listed = None
             if len(rows) * SPARSE_RATIO < nrows and (len(rows) + count) * SPARSE_RATIO < nrows:
                 # Stays an array of rows: find them one by one (cost per row found).
                 if code:
@@ -282,6 +303,7 @@ class _Rows:
             return
         self.n += len(rows)
         mine = self.rows
+        self.listed = None
         if mine is not None and (len(mine) + len(rows)) * SPARSE_RATIO < nrows:
             mine.extend(rows)
             if self.shadow:
@@ -323,6 +345,78 @@ class _Shadows:
             rows.unshadow()
 
 
+class _Listing:
+    """The rows of a sparse set in ascending order, for answers computed on rows.
+
+    ``gather(seq)`` reads ``seq`` at every row in one C call (``itemgetter``): a
+    key's column (value codes), or the table's ids. ``ids`` caches the latter once
+    a ``select`` needed them (a row's id does not change while the row is in the
+    set); ``codes`` the rows' codes on other keys, each with the version of its key
+    (valid until a row of that key changes), at most ``LISTED_KEYS`` of them.
+    """
+
+    __slots__ = ("rows", "get", "ids", "codes")
+
+    def __init__(self, rows: tuple[int, ...]) -> None:
+        self.rows = rows
+        self.get: Callable[[Sequence[Any]], Any] | None = (
+            itemgetter(*rows) if len(rows) > 1 else None
+        )
+        self.ids: list[Any] | None = None
+        self.codes: dict[_Key, tuple[int, bytes | array[int]]] = {}
+
+    def gather(self, seq: Sequence[T]) -> Sequence[T]:
+        """``[seq[r] for r in self.rows]`` (a tuple or a list)."""
+        get = self.get
+        if get is None:
+            return [seq[r] for r in self.rows]
+        return cast("tuple[T, ...]", get(seq))
+
+
+class _Listings:
+    """The sparse sets whose :class:`_Listing` is kept, most recently read last.
+
+    At most ``LISTED_MAX`` of them, with at most one row in ``LISTED_RATIO`` of the
+    table in all (each kept row costs ~50 bytes: its int, its place in the row
+    tuple, in the getter and in the ids list).
+    """
+
+    __slots__ = ("order", "held")
+
+    def __init__(self) -> None:
+        self.order: dict[_Rows, int] = {}  # set -> its row count when kept
+        self.held = 0
+
+    def listing(self, s: _Rows, n: int) -> _Listing:
+        """``s``'s rows sorted (``s`` is sparse), kept for the next reads if the budget allows."""
+        order = self.order
+        size = order.pop(s, None)
+        if size is not None:
+            self.held -= size
+        lst = s.listed
+        if lst is None:
+            lst = _Listing(tuple(sorted(cast("array[int]", s.rows))))
+        size = len(lst.rows)
+        budget = n // LISTED_RATIO
+        if size > budget or LISTED_MAX < 1:
+            s.listed = None
+            return lst
+        while order and (len(order) >= LISTED_MAX or self.held + size > budget):
+            old = next(iter(order))
+            self.held -= order.pop(old)
+            old.listed = None
+        s.listed = lst
+        order[s] = size
+        self.held += size
+        return lst
+
+    def forget(self, s: _Rows) -> None:
+        size = self.order.pop(s, None)
+        if size is not None:
+            self.held -= size
+        s.listed = None
+
+
 class _Key:
     """Everything the table knows about one label key."""
 
@@ -351,16 +445,6 @@ class _Key:
         if codes is None:
             return cast("dict[int, int]", self.smap).get(r, 0)
         return codes[r] if r < len(codes) else 0
-
-    def codes_at(self, rows: list[int], n: int) -> Sequence[int]:
-        """The codes of ``rows`` (at least one row, all below ``n``)."""
-        codes = self.codes
-        if codes is None:
-            return list(map(cast("dict[int, int]", self.smap).get, rows, repeat(0)))
-        self.pad(n)
-        if len(rows) == 1:
-            return [codes[rows[0]]]
-        return cast("tuple[int, ...]", itemgetter(*rows)(codes))
 
     def set_code(self, r: int, c: int) -> None:
         codes = self.codes
@@ -607,6 +691,7 @@ class LabelTable:
         self._dead = 0
         self._epoch = object()
         self._shadows = _Shadows()
+        self._listings = _Listings()
         self._compared: dict[tuple[_Key, Operator, int], tuple[int, int]] = {}
         self._reviewed = 0  # row count at the last review of dense columns
         self._changed()
@@ -791,15 +876,20 @@ class LabelTable:
             else:
                 extra.remove(k)
         if not post.n:
-            self._shadows.forget(post)
+            self._forget(post)
             key.drop_value(c)
         if not key.present.n:
             del self._keys[k]
             self._dense.pop(k, None)
-            self._shadows.forget(key.present)
+            self._forget(key.present)
             self._compared = {ck: v for ck, v in self._compared.items() if ck[0] is not key}
         elif key.codes is not None and key.present.n * KEY_RATIO * 4 < n:
             self._to_sparse(k, key)
+
+    def _forget(self, rows: _Rows) -> None:
+        """Drop what is kept for ``rows`` (a set no row is in any more)."""
+        self._shadows.forget(rows)
+        self._listings.forget(rows)
 
     def _to_dense(self, k: str, key: _Key, length: int) -> None:
         """Give key ``k`` a dense column of ``length`` rows (from its row -> code dict)."""
@@ -880,7 +970,7 @@ class LabelTable:
                 post = key.posts[old]
                 post.discard(r)
                 if not post.n:
-                    self._shadows.forget(post)
+                    self._forget(post)
                     key.drop_value(old)
                 c = key.code_of.get(v)
                 if c is None:
@@ -1088,11 +1178,15 @@ class LabelTable:
 
     # -- reads -----------------------------------------------------------------
 
-    def _eval(self, selector: Selector, row_mode: int | None = None) -> int | list[int]:
-        """The selected rows (call with the lock held): a bitset, or an ascending list of rows.
+    def _eval(
+        self, selector: Selector, row_mode: int | None = None
+    ) -> int | tuple[_Listing, bytes | None]:
+        """The selected rows (call with the lock held): a bitset, or rows and flags.
 
         Rows when an In/Exists requirement holds at most one row in ``row_mode``
-        (default ``ROW_MODE``), all of them in row arrays.
+        (default ``ROW_MODE``), all of them in row arrays: then the answer is that
+        requirement's rows (ascending) and one byte per row, 1 for the selected ones
+        (``None``: all of them).
         """
         if selector.is_nothing:
             return 0
@@ -1119,15 +1213,20 @@ class LabelTable:
                         best, best_at, best_n = sets, len(reqs), est
             reqs.append((req, key))
         if best is not None:
-            # Few rows: start from them and check the other requirements row by row.
-            cand = cast("array[int]", best[0].rows).tolist()
-            for s in best[1:]:
-                cand += cast("array[int]", s.rows)
-            cand.sort()  # mostly ascending already: a linear pass
+            # Few rows: start from them and check the other requirements on those rows only.
+            if len(best) == 1:
+                lst = self._listings.listing(best[0], n)
+            else:
+                lst = _Listing(tuple(sorted(chain.from_iterable(cast("list[array[int]]", [s.rows for s in best])))))  # fmt: skip
+            flags: bytes | None = None
             for i, (req, key) in enumerate(reqs):
-                if i != best_at and cand:
-                    cand = self._filter(cand, req, key, n)
-            return cand
+                if i != best_at:
+                    got = self._flags(lst, req, key, n)
+                    if flags is not None:  # AND of two 0/1 byte strings, at C speed
+                        both = int.from_bytes(flags, "little") & int.from_bytes(got, "little")
+                        got = both.to_bytes(len(got), "little")
+                    flags = got
+            return lst, flags
         pos: int | None = None
         negs: list[int] = []
         shadows = self._shadows
@@ -1161,26 +1260,55 @@ class LabelTable:
         return pos
 
     @staticmethod
-    def _filter(cand: list[int], req: Requirement, key: _Key, n: int) -> list[int]:
-        """The rows of ``cand`` that satisfy ``req`` (on ``key``), read from its column."""
+    def _codes_of(lst: _Listing, key: _Key, n: int) -> bytes | array[int]:
+        """The value codes of ``lst``'s rows on ``key``: ``bytes`` while they fit a byte.
+
+        Read from the key's column in one ``itemgetter`` call (or ``dict.get`` over a
+        sparse key) and kept in ``lst`` until a row of ``key`` changes.
+        """
+        hit = lst.codes.get(key)
+        if hit is not None and hit[0] == key.version:
+            return hit[1]
+        col = key.codes
+        got: Sequence[int]
+        if col is not None:
+            key.pad(n)
+            got = lst.gather(col)
+        else:
+            got = list(map(cast("dict[int, int]", key.smap).get, lst.rows, repeat(0)))
+        codes = bytes(got) if key.tc == "B" else array(key.tc, got)
+        kept = lst.codes
+        kept.pop(key, None)
+        kept[key] = (key.version, codes)
+        while len(kept) > LISTED_KEYS:
+            del kept[next(iter(kept))]
+        return codes
+
+    @staticmethod
+    def _flags(lst: _Listing, req: Requirement, key: _Key, n: int) -> bytes:
+        """One byte per row of ``lst``: 1 if the row satisfies ``req`` (on ``key``), else 0.
+
+        Codes that fit a byte become flags with one ``bytes.translate``.
+        """
         op = req.operator
-        codes = key.codes_at(cand, n)
+        codes = LabelTable._codes_of(lst, key, n)
         if op is Operator.IN or op is Operator.NOT_IN:
             wanted = {*map(key.code_of.get, req.values)}
-            if key.codes is not None and key.tc == "B":  # one C-level translate
+            if isinstance(codes, bytes):
                 table = _bitset.flags_table(c for c in wanted if c is not None)
                 if op is Operator.NOT_IN:
                     table = table.translate(_FLIP)
-                return list(compress(cand, bytes(codes).translate(table.translate(_TO_FLAGS))))
+                return codes.translate(table.translate(_TO_FLAGS))
             hits = map(wanted.__contains__, codes)
-            return list(compress(cand, hits if op is Operator.IN else map(not_, hits)))
-        if op is Operator.EXISTS:
-            return list(compress(cand, codes))
-        if op is Operator.DOES_NOT_EXIST:
-            return list(compress(cand, map(not_, codes)))
+            return bytes(hits if op is Operator.IN else map(not_, hits))
+        if op is Operator.EXISTS or op is Operator.DOES_NOT_EXIST:
+            exists = op is Operator.EXISTS
+            if isinstance(codes, bytes):
+                return codes.translate(_NONZERO if exists else _ZERO)
+            return bytes(map(bool, codes) if exists else map(not_, codes))
         num = key.nums()
         cmp = lt if op is Operator.GT else gt  # threshold < value / threshold > value
-        return list(compress(cand, map(cmp, repeat(req.threshold), map(num.__getitem__, codes))))
+        return bytes(map(cmp, repeat(req.threshold), map(num.__getitem__, codes)))
 
     def _compare(self, key: _Key, op: Operator, threshold: int, n: int) -> int:
         """The rows whose value of ``key`` is an int64 above/below ``threshold`` (cached)."""
@@ -1230,7 +1358,11 @@ class LabelTable:
         sel = as_selector(selector)
         with self._lock:
             got = self._eval(sel)
-            bits = got if isinstance(got, int) else _bitset.from_rows(got)
+            if isinstance(got, int):
+                bits = got
+            else:
+                rows, flags = got[0].rows, got[1]
+                bits = _bitset.from_rows(rows if flags is None else list(compress(rows, flags)))
             return Mask(bits, self._ids, self._alive.mask(), self._epoch)
 
     def count(self, selector: Any) -> int:
@@ -1238,7 +1370,9 @@ class LabelTable:
         sel = as_selector(selector)
         with self._lock:
             got = self._eval(sel)
-            return got.bit_count() if isinstance(got, int) else len(got)
+            if isinstance(got, int):
+                return got.bit_count()
+            return len(got[0].rows) if got[1] is None else got[1].count(1)
 
     def select(self, selector: Any) -> list[Any]:
         """The ids whose labels ``selector`` selects, in insertion order (a new list).
@@ -1254,9 +1388,11 @@ class LabelTable:
                 ids = self._ids
                 version = self._version
                 if not isinstance(got, int):  # few rows: not worth caching
-                    if len(got) < 2:
-                        return [ids[r] for r in got]
-                    return list(itemgetter(*got)(ids))
+                    lst, flags = got
+                    listed = lst.ids
+                    if listed is None:
+                        listed = lst.ids = list(lst.gather(ids))
+                    return listed[:] if flags is None else list(compress(listed, flags))
         if hit is not None:
             return hit[:]  # cached lists are never handed out, so never modified
         out = _bitset.pick(cast(int, got), ids)
