@@ -26,8 +26,8 @@ from ._fields import (
     json_value,
     labels_of,
     list_type_error,
-    proto_name,
 )
+from ._int64 import parse_int64
 from .errors import (
     INVALID,
     NOT_SUPPORTED,
@@ -37,7 +37,7 @@ from .errors import (
     aggregate,
     go_quote,
 )
-from .selector import Operator, Requirement, Selector, _int64
+from .selector import Operator, Requirement, Selector
 from .validation import validate_label_key, validate_label_value
 
 __all__ = [
@@ -50,9 +50,6 @@ __all__ = [
     "K8S",
 ]
 
-# Kept under their former names: other modules import them from here.
-_PROTO_FIELDS = PROTO_FIELDS
-_proto_name = proto_name
 _LABEL_SELECTOR_OPS = {
     "In": Operator.IN,
     "NotIn": Operator.NOT_IN,
@@ -154,7 +151,7 @@ def new_requirement(
                 )
             )
         for i, v in enumerate(vals):
-            if _int64(v) is None:
+            if parse_int64(v) is None:
                 errors.append(
                     FieldError(
                         INVALID,

@@ -36,8 +36,9 @@ from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler, ValidationError
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import InitErrorDetails, PydanticCustomError, core_schema
 
+from ._fields import PROTO_FIELDS, proto_name
 from .api import parse
-from .convert import _PROTO_FIELDS, _proto_name, from_label_selector, to_label_selector
+from .convert import from_label_selector, to_label_selector
 from .errors import INVALID, FieldError, SelectorError, go_quote
 from .selector import Selector
 from .validation import validate_label_key, validate_label_selector, validate_label_value
@@ -73,9 +74,9 @@ _EXPR_PATH = re.compile(r"matchExpressions\[(\d+)\](?:\.(\w+)(?:\[(\d+)\])?)?")
 
 def _field_names(obj: Any) -> tuple[str, str]:
     """How the input spells (matchLabels, matchExpressions): error locations follow it."""
-    name = _proto_name(obj)
-    if name is not None and name in _PROTO_FIELDS:
-        return _PROTO_FIELDS[name]
+    name = proto_name(obj)
+    if name is not None and name in PROTO_FIELDS:
+        return PROTO_FIELDS[name]
     if isinstance(obj, Mapping):
         if "matchLabels" in obj or "matchExpressions" in obj:
             return ("matchLabels", "matchExpressions")

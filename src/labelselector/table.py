@@ -87,9 +87,10 @@ from operator import gt, itemgetter, lt, not_
 from typing import Any, TypeVar, cast
 
 from . import _bitset
+from ._int64 import parse_int64
 from ._labeltypes import _shown, labels_type_error, value_type_error
 from .api import as_selector
-from .selector import Labels, Operator, Requirement, Selector, _int64
+from .selector import Labels, Operator, Requirement, Selector
 
 __all__ = ["LabelTable", "Mask", "select", "filter", "select_many"]
 
@@ -498,7 +499,7 @@ class _Key:
         self.code_of[v] = c
         num = self._num
         if num is not None:
-            x = _int64(v)
+            x = parse_int64(v)
             if c == len(num):
                 num.append(_NAN if x is None else x)
             else:
@@ -521,7 +522,7 @@ class _Key:
         num = self._num
         if num is None:
             num = self._num = [
-                _NAN if v is None or (x := _int64(v)) is None else x for v in self.values
+                _NAN if v is None or (x := parse_int64(v)) is None else x for v in self.values
             ]
         return num
 
