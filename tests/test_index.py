@@ -137,7 +137,7 @@ def check_against_loop(operations: list[tuple[Any, ...]], queries: list[dict[str
         index.remove(ident)
     assert all(v == 0 for v in index.stats().values())
     assert not index._cardinality and not index._group_keys
-    assert not index._kill_keyed and not index._kill_valued
+    assert not index._kill_keyed and not index._compared and not index._probe
     assert all(i is None for i in index._ids)
 
 
@@ -223,13 +223,70 @@ def test_anchor_prefers_rare_values() -> None:
         index.add(i, f"app=app{i}")
     for i in range(10, 20):
         index.add(i, f"env=prod,app=app{i},team in (t1,t2)")
-    # app has many values in the index, env and team few: app is always one of the pair
+    # app has many values in the index, env and team few: app is the anchor, then the
+    # rarer of env (1 value) and team (2 values) per value seen
     anchors = [index._entries[i].anchor for i in range(10, 20)]
-    assert all(a[0] == "pair" and a[1][0] == "app" for a in anchors)
+    assert all(a[:2] == ("value", "app") for a in anchors)
+    assert all(a[3][0] == "child" for a in anchors)
     index.add("in", "tier in (a,b,c),zone=z,!canary")
-    assert index._entries["in"].anchor[:2] == ("pair", ("tier", "zone"))
-    index.add("single", "tier in (a,b,c),zone in (a,b,c,d,e,f)")  # 18 combinations
-    assert index._entries["single"].anchor[:2] == ("value", "tier")
+    anchor = index._entries["in"].anchor
+    assert anchor[:2] == ("value", "zone") and anchor[3][:2] == ("child", "tier")
+    assert anchor[3][3][0] == "group"  # !canary: a key test, no predicate call
+    index.add("many", "tier in (a,b,c),zone in (a,b,c,d,e,f)")  # 18 combinations
+    assert index._entries["many"].anchor[3] == ("verify",)
+
+
+def test_in_requirements_become_child_postings() -> None:
+    """``app=A,env=E,tier=T``: one lookup per requirement, no predicate call (a
+    predicate that raises proves it), with the exact answers of the loop."""
+    index: SelectorIndex[str] = SelectorIndex()
+    envs, tiers = ["dev", "qa", "prod"], ["fe", "api", "db"]
+    for e in envs:
+        for t in tiers:
+            index.add(f"{e}-{t}", f"app=shop,env={e},tier={t}")
+            index.add(f"{e}-{t}-set", f"app in (shop,cart),env in ({e},x),tier={t},!canary")
+    for entry in index._entries.values():
+        def boom(labels: Any) -> bool:
+            raise AssertionError("predicate called")
+
+        entry.predicate = boom
+    for posting in index._by_value["app"].values():
+        assert not posting.verify
+    assert index.matching({"app": "shop", "env": "qa", "tier": "api"}) == ["qa-api", "qa-api-set"]
+    assert index.matching({"app": "cart", "env": "x", "tier": "db"}) == [
+        "dev-db-set",
+        "qa-db-set",
+        "prod-db-set",
+    ]
+    assert index.matching({"app": "shop", "env": "qa", "tier": "api", "canary": ""}) == ["qa-api"]
+    assert index.matching({"app": "shop", "env": "qa"}) == []
+
+
+def test_notin_values_share_one_group() -> None:
+    """``app=A,version notin (...)`` with different values: one group tested once per
+    label set, its NotIn values read through a kill table."""
+    index: SelectorIndex[int] = SelectorIndex()
+    for i in range(50):
+        index.add(i, f"app=web,version notin (v{i},v{i + 1})")
+    posting = index._by_value["app"]["web"]
+    assert len(posting.groups) == 1
+    assert index.matching({"app": "web", "version": "v7"}) == [i for i in range(50) if i not in (6, 7)]
+    assert index.matching({"app": "web"}) == list(range(50))
+    for i in range(50):
+        index.remove(i)
+    assert not index._by_value and all(v == 0 for v in index.stats().values())
+
+
+def test_non_string_values_of_compared_keys_raise() -> None:
+    """A label value that is not a string, on a key some selector compares, is a
+    TypeError (as ``Selector.matches`` raises), also where the index would otherwise
+    find the answer without evaluating a selector."""
+    index: SelectorIndex[str] = SelectorIndex({"web": "app=web", "no-dev": "env notin (dev)"})
+    for labels in ({"app": 5}, {"env": None}, {"app": ["web"]}, {"env": 1.5, "app": "web"}):
+        with pytest.raises(TypeError, match="label values must be str"):
+            index.matching(labels)  # type: ignore[arg-type]
+    # keys no selector compares may hold anything (the loop never reads them)
+    assert index.matching({"app": "web", "other": 5}) == ["web", "no-dev"]  # type: ignore[dict-item]
 
 
 def test_doctests() -> None:
@@ -239,21 +296,6 @@ def test_doctests() -> None:
     for name in ["labelselector.index"]:
         result = doctest.testmod(importlib.import_module(name))
         assert result.failed == 0 and result.attempted > 0
-
-
-def test_pair_anchors_both_lookup_directions() -> None:
-    index: SelectorIndex[str] = SelectorIndex()
-    index.add("xy", "x=1,y in (2,3)")
-    index.add("xz", "x=1,z=3")
-    index.add("yz", "y=2,z=3,w")
-    index.add("ab", "a=1,b=2")
-    # 4 key pairs in the index, 1 in the label set: walks the label set's pairs,
-    # whatever the order of its keys
-    assert index.matching({"y": "2", "x": "1"}) == ["xy"]
-    assert index.matching({"x": "1", "y": "3"}) == ["xy"]
-    # 6 pairs in the label set, 4 in the index: walks the index's pairs
-    assert index.matching({"z": "3", "y": "2", "x": "1", "w": ""}) == ["xy", "xz", "yz"]
-    assert index.stats()["pair"] == 4
 
 
 # ---------------------------------------------------------------- thread safety

@@ -60,7 +60,8 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
-from ._labeltypes import labels_type_error
+from ._labeltypes import labels_type_error, value_type_error
+from ._posting import VERIFY, Posting, Route, group_route
 from .api import as_selector
 from .selector import Operator, Requirement, Selector
 
@@ -74,14 +75,21 @@ KEY_SET_CACHE = 256
 KEY_SET_FACTOR = 64
 """Those lists hold at most this many entries per selector in the index, together."""
 
-_MAX_PAIR_COMBOS = 16
-"""A pair anchor on ``a in (...)`` and ``b in (...)`` posts every value combination."""
+_MAX_COMBOS = 16
+"""A selector with several In requirements is posted under every combination of their
+values (``app in (a,b),env in (x,y)``: four postings) while there are at most this many;
+its other In requirements are then checked by its predicate."""
 
 _BISECT_RATIO = 8
 """Merge hits into the key selectors' list by binary search while there are at most
 1/_BISECT_RATIO as many hits as list entries; otherwise by one sort."""
 
-_Sig = tuple[frozenset[str], frozenset[str]]
+_KeySig = tuple[frozenset[str], frozenset[str]]
+# one label key's tables: value postings, Gt/Lt posting, NotIn kills of key
+# selectors, and whether any selector compares the key's value
+_Probe = tuple[
+    "dict[str, Posting] | None", "Posting | None", "dict[str, set[int]] | None", bool
+]
 
 
 class _Entry(Generic[K]):
@@ -92,63 +100,15 @@ class _Entry(Generic[K]):
         self.id = ident
         self.selector = selector
         self.predicate: Callable[[Mapping[str, str]], bool] = selector.predicate
-        # ("pair", keys, combos, exact) | ("value", key, values, exact)
+        # ("value", key, values, route) (see _posting)
         # | ("key", key) | ("keys", (required, forbidden)) | ("nothing",)
         self.anchor: tuple[Any, ...] = ("nothing",)
 
 
 _seq = attrgetter("seq")
-_key = attrgetter("key")
 
-
-_EXACT: _Sig = (frozenset(), frozenset())
-
-
-class _Posting:
-    """The value selectors anchored under one ``(key, value)``, value pair or key.
-
-    ``groups``: sequence numbers of the selectors whose other requirements are only
-    Exists, DoesNotExist or NotIn, by (keys required, keys forbidden); ``_EXACT`` holds
-    those with no other requirement (a hit is a match). NotIn values are left to the
-    index's kill table. ``verify``: the others, with their compiled predicate.
-    """
-
-    __slots__ = ("groups", "verify")
-
-    def __init__(self) -> None:
-        self.groups: dict[_Sig, dict[int, None]] = {}
-        self.verify: dict[int, Callable[[Mapping[str, str]], bool]] = {}
-
-    def add(self, entry: _Entry[Any], sig: _Sig | None) -> None:
-        if sig is None:
-            self.verify[entry.seq] = entry.predicate
-        else:
-            group = self.groups.get(sig)
-            if group is None:
-                group = self.groups[sig] = {}
-            group[entry.seq] = None
-
-    def remove(self, seq: int, sig: _Sig | None) -> None:
-        if sig is None:
-            del self.verify[seq]
-        else:
-            group = self.groups[sig]
-            del group[seq]
-            if not group:
-                del self.groups[sig]
-
-    def __len__(self) -> int:
-        return len(self.groups) + len(self.verify)
-
-    def collect(self, labels: Mapping[str, str], keys: Any, found: list[int]) -> None:
-        """Append the sequence numbers of this posting's candidates for ``labels``
-        (``keys`` is ``labels.keys()``): matches, but for NotIn values."""
-        for sig, group in self.groups.items():
-            if sig is _EXACT or (sig[0] <= keys and keys.isdisjoint(sig[1])):
-                found.extend(group)
-        for seq, predicate in self.verify.items():
-            if predicate(labels):
-                found.append(seq)
+_NO_KEYS: frozenset[str] = frozenset()
+_COMPARING = (Operator.IN, Operator.NOT_IN, Operator.GT, Operator.LT)
 
 
 class SelectorIndex(Generic[K]):
@@ -177,21 +137,24 @@ class SelectorIndex(Generic[K]):
         # id by sequence number (None where removed; renumbered when half empty)
         self._ids: list[K | None] = []
         # value selectors
-        self._by_value: dict[str, dict[str, _Posting]] = {}
-        self._by_key: dict[str, _Posting] = {}
-        self._by_pair: dict[tuple[str, str], dict[tuple[str, str], _Posting]] = {}
+        self._by_value: dict[str, dict[str, Posting]] = {}
+        self._by_key: dict[str, Posting] = {}
         # how many In requirements name each (key, value): the keys' cardinalities
         self._cardinality: dict[str, dict[str, int]] = {}
         # key selectors: by (required keys, forbidden keys); the keys those mention
         # (with how many groups mention each); and per relevant key set of a label
-        # set, the ordered sequence numbers and ids of those that pass
-        self._groups: dict[_Sig, dict[int, None]] = {}
+        # set (and NotIn values it has that kill many), the ordered sequence numbers
+        # and ids of those that pass
+        self._groups: dict[_KeySig, dict[int, None]] = {}
         self._group_keys: dict[str, int] = {}
-        self._key_sets: dict[frozenset[str], tuple[list[int], list[K]]] = {}
+        self._key_sets: dict[Any, tuple[list[int], list[K]]] = {}
         self._key_sets_size = 0
-        # which NotIn values violate which selectors: key selectors / value selectors
+        # which NotIn values violate which key selectors
         self._kill_keyed: dict[str, dict[str, set[int]]] = {}
-        self._kill_valued: dict[str, dict[str, set[int]]] = {}
+        # how many selectors compare each key's value (In, NotIn, Gt, Lt)
+        self._compared: dict[str, int] = {}
+        # per label key, the tables above that a label set reads (one lookup a label)
+        self._probe: dict[str, _Probe] = {}
         items = selectors.items() if isinstance(selectors, Mapping) else selectors
         for ident, sel in items:
             self.add(ident, sel)
@@ -265,13 +228,13 @@ class SelectorIndex(Generic[K]):
         for table in (
             self._by_value,
             self._by_key,
-            self._by_pair,
             self._cardinality,
             self._groups,
             self._group_keys,
             self._key_sets,
             self._kill_keyed,
-            self._kill_valued,
+            self._compared,
+            self._probe,
         ):
             table.clear()
         self._key_sets_size = 0
@@ -310,74 +273,97 @@ class SelectorIndex(Generic[K]):
         reqs = sel.requirements
         ins = [r for r in reqs if r.operator is Operator.IN]
         if ins:
-            ranked = sorted(ins, key=self._value_cost)
-            best = ranked[0]
-            second = next((r for r in ranked[1:] if r.key != best.key), None)
+            best = min(ins, key=self._value_cost)
             rest = list(reqs)
             rest.remove(best)
-            if (
-                second is not None
-                and len(best.value_set) * len(second.value_set) <= _MAX_PAIR_COMBOS
-            ):
-                rest.remove(second)
-                a, b = sorted((best, second), key=_key)
-                combos = frozenset(itertools.product(a.value_set, b.value_set))
-                return ("pair", (a.key, b.key), combos, _key_sig(rest))
-            return ("value", best.key, best.value_set, _key_sig(rest))
+            return ("value", best.key, best.value_set, self._route(rest, len(best.value_set)))
         ranged = [r.key for r in reqs if r.operator in (Operator.GT, Operator.LT)]
         if ranged:
-            return ("key", min(ranged, key=lambda k: len(self._by_key.get(k, ()))))
+            return ("key", min(ranged, key=self._ranged_load))
+        # only Exists, DoesNotExist and NotIn are left
         return ("keys", _key_sig(reqs))
+
+    def _ranged_load(self, key: str) -> int:
+        """How many selectors are anchored on Gt/Lt ``key``."""
+        posting = self._by_key.get(key)
+        return 0 if posting is None else len(posting.verify)
+
+    def _route(self, reqs: list[Requirement], combos: int) -> Route:
+        """Where a selector's requirements ``reqs`` beyond its anchor are checked,
+        ``combos`` postings deep (see ``_posting``): In requirements become child
+        postings while the value combinations stay at most ``_MAX_COMBOS``."""
+        ins = [r for r in reqs if r.operator is Operator.IN]
+        if ins:
+            best = min(ins, key=self._value_cost)
+            n = combos * len(best.value_set)
+            if n > _MAX_COMBOS:
+                return VERIFY
+            rest = list(reqs)
+            rest.remove(best)
+            return ("child", best.key, best.value_set, self._route(rest, n))
+        required, forbidden, notins = [], [], []
+        for r in reqs:
+            op = r.operator
+            if op is Operator.EXISTS:
+                required.append(r.key)
+            elif op is Operator.DOES_NOT_EXIST:
+                forbidden.append(r.key)
+            elif op is Operator.NOT_IN:
+                notins.append((r.key, r.value_set))
+            else:
+                return VERIFY
+        return group_route(required, forbidden, notins)
 
     def _link(self, entry: _Entry[K]) -> None:
         anchor = self._choose_anchor(entry.selector)
         entry.anchor = anchor
         kind, seq = anchor[0], entry.seq
+        touched = set()
         for r in entry.selector.requirements:
             if r.operator is Operator.IN:
                 seen = self._cardinality.setdefault(r.key, {})
                 for v in r.value_set:
                     seen[v] = seen.get(v, 0) + 1
-        if kind == "pair":
-            pairs = self._by_pair.setdefault(anchor[1], {})
-            for combo in anchor[2]:
-                posting = pairs.get(combo)
-                if posting is None:
-                    posting = pairs[combo] = _Posting()
-                posting.add(entry, anchor[3])
-        elif kind == "value":
+        for k in _compared_keys(entry.selector):
+            self._compared[k] = self._compared.get(k, 0) + 1
+            touched.add(k)
+        if kind == "value":
             postings = self._by_value.setdefault(anchor[1], {})
             for v in anchor[2]:
                 posting = postings.get(v)
                 if posting is None:
-                    posting = postings[v] = _Posting()
-                posting.add(entry, anchor[3])
+                    posting = postings[v] = Posting()
+                posting.add(seq, entry.predicate, anchor[3])
+            touched.add(anchor[1])
         elif kind == "key":
             posting = self._by_key.get(anchor[1])
             if posting is None:
-                posting = self._by_key[anchor[1]] = _Posting()
-            posting.add(entry, None)
+                posting = self._by_key[anchor[1]] = Posting()
+            posting.add(seq, entry.predicate, VERIFY)
+            touched.add(anchor[1])
         elif kind == "keys":
             self._forget_key_sets()
-            sig: _Sig = anchor[1]
+            sig: _KeySig = anchor[1]
             group = self._groups.get(sig)
             if group is None:
                 group = self._groups[sig] = {}
                 for k in sig[0] | sig[1]:
                     self._group_keys[k] = self._group_keys.get(k, 0) + 1
             group[seq] = None
-        if _structural(anchor):
-            # NotIn requirements are checked through a kill table
-            table = self._kill_keyed if kind == "keys" else self._kill_valued
+            # NotIn requirements are checked through the kill table
             for r in entry.selector.requirements:
                 if r.operator is Operator.NOT_IN:
-                    kills = table.setdefault(r.key, {})
+                    kills = self._kill_keyed.setdefault(r.key, {})
                     for v in r.value_set:
                         kills.setdefault(v, set()).add(seq)
+                    touched.add(r.key)
+        for k in touched:
+            self._refresh_probe(k)
 
     def _unlink(self, entry: _Entry[K]) -> None:
         anchor, seq = entry.anchor, entry.seq
         kind = anchor[0]
+        touched = set()
         for r in entry.selector.requirements:
             if r.operator is Operator.IN:
                 seen = self._cardinality[r.key]
@@ -388,18 +374,31 @@ class SelectorIndex(Generic[K]):
                         seen[v] -= 1
                 if not seen:
                     del self._cardinality[r.key]
-        if kind == "pair":
-            _unpost(self._by_pair, anchor[1], anchor[2], seq, anchor[3])
-        elif kind == "value":
-            _unpost(self._by_value, anchor[1], anchor[2], seq, anchor[3])
+        for k in _compared_keys(entry.selector):
+            if self._compared[k] == 1:
+                del self._compared[k]
+            else:
+                self._compared[k] -= 1
+            touched.add(k)
+        if kind == "value":
+            postings = self._by_value[anchor[1]]
+            for v in anchor[2]:
+                posting = postings[v]
+                posting.remove(seq, anchor[3])
+                if not posting:
+                    del postings[v]
+            if not postings:
+                del self._by_value[anchor[1]]
+            touched.add(anchor[1])
         elif kind == "key":
             posting = self._by_key[anchor[1]]
-            posting.remove(seq, None)
+            posting.remove(seq, VERIFY)
             if not posting:
                 del self._by_key[anchor[1]]
+            touched.add(anchor[1])
         elif kind == "keys":
             self._forget_key_sets()
-            sig: _Sig = anchor[1]
+            sig: _KeySig = anchor[1]
             group = self._groups[sig]
             del group[seq]
             if not group:
@@ -409,24 +408,35 @@ class SelectorIndex(Generic[K]):
                         del self._group_keys[k]
                     else:
                         self._group_keys[k] -= 1
-        if not _structural(anchor):
-            return
-        # (a selector may repeat a requirement, so a set may already be gone)
-        table = self._kill_keyed if kind == "keys" else self._kill_valued
-        for r in entry.selector.requirements:
-            if r.operator is not Operator.NOT_IN:
-                continue
-            kills = table.get(r.key)
-            if kills is None:
-                continue
-            for v in r.value_set:
-                vseqs = kills.get(v)
-                if vseqs is not None:
-                    vseqs.discard(seq)
-                    if not vseqs:
-                        del kills[v]
-            if not kills:
-                del table[r.key]
+            # (a selector may repeat a requirement, so a set may already be gone)
+            for r in entry.selector.requirements:
+                if r.operator is not Operator.NOT_IN:
+                    continue
+                touched.add(r.key)
+                kills = self._kill_keyed.get(r.key)
+                if kills is None:
+                    continue
+                for v in r.value_set:
+                    vseqs = kills.get(v)
+                    if vseqs is not None:
+                        vseqs.discard(seq)
+                        if not vseqs:
+                            del kills[v]
+                if not kills:
+                    del self._kill_keyed[r.key]
+        for k in touched:
+            self._refresh_probe(k)
+
+    def _refresh_probe(self, key: str) -> None:
+        """Put ``key``'s tables (as they are now) where a query reads them."""
+        values = self._by_value.get(key)
+        ranged = self._by_key.get(key)
+        kills = self._kill_keyed.get(key)
+        compared = key in self._compared
+        if values is None and ranged is None and kills is None and not compared:
+            self._probe.pop(key, None)
+        else:
+            self._probe[key] = (values, ranged, kills, compared)
 
     # ------------------------------------------------------------------ queries
 
@@ -442,57 +452,66 @@ class SelectorIndex(Generic[K]):
             return self._matching(labels)
 
     def _matching(self, labels: Mapping[str, str]) -> list[K]:
-        hits: list[int] = []
         keys = labels.keys()
-        by_value, by_key = self._by_value, self._by_key
-        kill_valued, kill_keyed = self._kill_valued, self._kill_keyed
-        killed_hits: list[set[int]] = []
-        killed: list[set[int]] = []
+        probe = self._probe
+        reached: list[Posting] = []
+        killed: list[tuple[str, str, set[int]]] | None = None
         for k, v in labels.items():
-            values = by_value.get(k)
+            tables = probe.get(k)
+            if tables is None:
+                continue
+            values, ranged, kills, compared = tables
+            if compared and type(v) is not str and not isinstance(v, str):
+                raise value_type_error(k, v)
             if values is not None:
                 posting = values.get(v)
                 if posting is not None:
-                    posting.collect(labels, keys, hits)
-            if by_key:
-                posting = by_key.get(k)
-                if posting is not None:
-                    posting.collect(labels, keys, hits)
-            if kill_valued:
-                table = kill_valued.get(k)
-                if table is not None:
-                    seqs = table.get(v)
-                    if seqs is not None:
-                        killed_hits.append(seqs)
-            if kill_keyed:
-                table = kill_keyed.get(k)
-                if table is not None:
-                    seqs = table.get(v)
-                    if seqs is not None:
-                        killed.append(seqs)
-        if self._by_pair:
-            self._match_pairs(labels, keys, hits)
-        if hits:
-            for kills in killed_hits:
-                hits = list(itertools.filterfalse(kills.__contains__, hits))
+                    reached.append(posting)
+            if ranged is not None:
+                reached.append(ranged)
+            if kills is not None:
+                seqs = kills.get(v)
+                if seqs is not None:
+                    if killed is None:
+                        killed = [(k, v, seqs)]
+                    else:
+                        killed.append((k, v, seqs))
+        # (postings read other labels' values, so they are read once all are checked)
+        hits: list[int] = []
+        for posting in reached:
+            posting.collect(labels, keys, hits)
         ids = self._ids
         if not self._groups:
             hits.sort()
-            return list(map(ids.__getitem__, hits))  # type: ignore[arg-type]
+            return [ids[s] for s in hits]  # type: ignore[misc]
         group_keys = self._group_keys
-        present = frozenset(keys & group_keys.keys()) if group_keys else frozenset()
+        present = frozenset(keys & group_keys.keys()) if group_keys else _NO_KEYS
         base = self._key_sets.get(present)
         if base is None:
             base = self._key_set(present)
-        if not hits and not killed:
+        drop: set[int] | None = None
+        if killed is not None:
+            if len(killed) == 1:
+                drop = killed[0][2]
+            else:
+                drop = set().union(*[seqs for _, _, seqs in killed])
+            if len(drop) * _BISECT_RATIO > len(base[0]):
+                # many killed (``env notin (dev)`` on an ``env=dev`` label set): the
+                # list without them is worth remembering
+                cache_key = (present, frozenset((k, v) for k, v, _ in killed))
+                cut = self._key_sets.get(cache_key)
+                if cut is None:
+                    cut = self._remember(cache_key, [s for s in base[0] if s not in drop])
+                base = cut
+                drop = None
+        if not hits and drop is None:
             return base[1][:]
-        return self._merge(base, hits, killed)
+        return self._merge(base, hits, drop)
 
     def _key_set(self, present: frozenset[str]) -> tuple[list[int], list[K]]:
         """The key selectors whose key tests pass when exactly the relevant keys
         ``present`` are there: sequence numbers and ids in insertion order (built and
-        remembered; the oldest lists are dropped past ``KEY_SET_CACHE`` lists or
-        ``KEY_SET_FACTOR`` times as many entries as the index has selectors)."""
+        remembered)."""
         seqs = list(
             itertools.chain.from_iterable(
                 group
@@ -501,78 +520,63 @@ class SelectorIndex(Generic[K]):
             )
         )
         seqs.sort()
-        ids: list[K] = list(map(self._ids.__getitem__, seqs))  # type: ignore[arg-type]
+        return self._remember(present, seqs)
+
+    def _remember(self, cache_key: Any, seqs: list[int]) -> tuple[list[int], list[K]]:
+        """Keep ``seqs`` (sorted) and their ids under ``cache_key``; the oldest lists
+        are dropped past ``KEY_SET_CACHE`` lists or ``KEY_SET_FACTOR`` times as many
+        entries as the index has selectors."""
+        all_ids = self._ids
+        ids: list[K] = [all_ids[s] for s in seqs]  # type: ignore[misc]
         cache = self._key_sets
         limit = KEY_SET_FACTOR * len(self._entries)
         while cache and (len(cache) >= KEY_SET_CACHE or self._key_sets_size + len(seqs) > limit):
             self._key_sets_size -= len(cache.pop(next(iter(cache)))[0])
-        cache[present] = (seqs, ids)
+        cache[cache_key] = (seqs, ids)
         self._key_sets_size += len(seqs)
         return seqs, ids
 
     def _merge(
-        self, base: tuple[list[int], list[K]], hits: list[int], killed: list[set[int]]
+        self, base: tuple[list[int], list[K]], hits: list[int], drop: set[int] | None
     ) -> list[K]:
         """``base`` (ordered sequence numbers and ids) without the sequence numbers in
-        the sets ``killed``, with the sequence numbers ``hits`` (none of them in
-        ``base``) put in order."""
+        ``drop``, with the sequence numbers ``hits`` (none of them in ``base``) put in
+        order."""
         base_seqs, base_ids = base
-        events = len(hits) + sum(map(len, killed))
-        if events * _BISECT_RATIO > len(base_seqs):
-            seqs = base_seqs
-            for kills in killed:
-                seqs = list(itertools.filterfalse(kills.__contains__, seqs))
-            seqs = seqs + hits
-            seqs.sort()
-            return list(map(self._ids.__getitem__, seqs))  # type: ignore[arg-type]
-        # few changes: find each one's place by binary search, copy the runs between
-        at: list[tuple[int, int, int]] = [(bisect_left(base_seqs, s), 0, s) for s in hits]
+        ids = self._ids
         n = len(base_seqs)
-        for kills in killed:
-            for s in kills:
+        if (len(hits) + (len(drop) if drop else 0)) * _BISECT_RATIO > n:
+            # many changes: one sort
+            seqs = [s for s in base_seqs if s not in drop] if drop else base_seqs[:]
+            seqs += hits
+            seqs.sort()
+            return [ids[s] for s in seqs]  # type: ignore[misc]
+        # few changes: find each one's place by binary search, copy the runs between
+        cuts = [n]
+        if drop:
+            for s in drop:
                 i = bisect_left(base_seqs, s)
                 if i < n and base_seqs[i] == s:
-                    at.append((i, 1, s))
-        at.sort()
-        ids = self._ids
+                    cuts.append(i)
+            cuts.sort()
+        hits.sort()
         out: list[K] = []
         start = 0
-        last = -1
-        for i, drop, s in at:
-            out += base_ids[start:i]
-            if not drop:
+        j = 0
+        nhits = len(hits)
+        for c in cuts:
+            while j < nhits:
+                s = hits[j]
+                i = bisect_left(base_seqs, s, start)
+                if i > c:
+                    break
+                out += base_ids[start:i]
                 out.append(ids[s])  # type: ignore[arg-type]
                 start = i
-            elif i != last:  # (two NotIn values may kill the same selector)
-                start = i + 1
-                last = i
-        out += base_ids[start:]
+                j += 1
+            out += base_ids[start:c]
+            start = c + 1
         return out
-
-    def _match_pairs(self, labels: Mapping[str, str], keys: Any, found: list[int]) -> None:
-        by_pair = self._by_pair
-        n = len(labels)
-        if len(by_pair) <= n * (n - 1) // 2:
-            get = labels.get
-            for (k1, k2), postings in by_pair.items():
-                v1 = get(k1)
-                if v1 is None:
-                    continue
-                v2 = get(k2)
-                if v2 is None:
-                    continue
-                posting = postings.get((v1, v2))
-                if posting is not None:
-                    posting.collect(labels, keys, found)
-            return
-        # more key pairs in the index than in the label set: walk the label set's pairs
-        for (k1, v1), (k2, v2) in itertools.combinations(sorted(labels.items()), 2):
-            group = by_pair.get((k1, k2))
-            if group is None:
-                continue
-            posting = group.get((v1, v2))
-            if posting is not None:
-                posting.collect(labels, keys, found)
 
     def stats(self) -> dict[str, int]:
         """How the selectors are indexed: counts per anchor kind, and posting lists.
@@ -584,54 +588,26 @@ class SelectorIndex(Generic[K]):
         selectors; ``key_sets``: per-key-set lists currently remembered.
         """
         with self._lock:
-            counts = {"pair": 0, "value": 0, "key": 0, "keys": 0, "nothing": 0}
+            counts = {"value": 0, "key": 0, "keys": 0, "nothing": 0}
             for e in self._entries.values():
                 counts[e.anchor[0]] += 1
-            counts["value_postings"] = sum(len(p) for p in self._by_value.values())
+            counts["value_postings"] = sum(
+                p.count() for postings in self._by_value.values() for p in postings.values()
+            )
             counts["key_postings"] = len(self._by_key)
-            counts["pair_postings"] = sum(len(p) for p in self._by_pair.values())
             counts["key_groups"] = len(self._groups)
             counts["key_sets"] = len(self._key_sets)
             return counts
 
 
-def _structural(anchor: tuple[Any, ...]) -> bool:
-    """Whether the selector's NotIn requirements are checked through the kill table."""
-    kind = anchor[0]
-    return kind == "keys" or (kind in ("pair", "value") and anchor[3] is not None)
+def _compared_keys(sel: Selector) -> set[str]:
+    """The keys whose values ``sel`` compares (In, NotIn, Gt, Lt)."""
+    return {r.key for r in sel.requirements if r.operator in _COMPARING}
 
 
-def _key_sig(reqs: Iterable[Requirement]) -> _Sig | None:
-    """(keys required, keys forbidden) by ``reqs`` if they are only Exists,
-    DoesNotExist and NotIn requirements (``_EXACT`` if there are none), else None."""
-    required: set[str] = set()
-    forbidden: set[str] = set()
-    for r in reqs:
-        op = r.operator
-        if op is Operator.EXISTS:
-            required.add(r.key)
-        elif op is Operator.DOES_NOT_EXIST:
-            forbidden.add(r.key)
-        elif op is not Operator.NOT_IN:
-            return None
-    if not required and not forbidden:
-        return _EXACT
-    return (frozenset(required), frozenset(forbidden))
-
-
-def _unpost(
-    table: dict[Any, dict[Any, _Posting]],
-    outer: Any,
-    inner: Iterable[Any],
-    seq: int,
-    sig: _Sig | None,
-) -> None:
-    """Remove ``seq`` from ``table[outer][i]`` for each ``i``, dropping emptied entries."""
-    postings = table[outer]
-    for i in inner:
-        posting = postings[i]
-        posting.remove(seq, sig)
-        if not posting:
-            del postings[i]
-    if not postings:
-        del table[outer]
+def _key_sig(reqs: Iterable[Requirement]) -> _KeySig:
+    """(keys required, keys forbidden) by a key selector's requirements ``reqs``
+    (Exists, DoesNotExist and NotIn only; NotIn is read through the kill table)."""
+    required = frozenset(r.key for r in reqs if r.operator is Operator.EXISTS)
+    forbidden = frozenset(r.key for r in reqs if r.operator is Operator.DOES_NOT_EXIST)
+    return (required, forbidden)

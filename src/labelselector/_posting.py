@@ -1,0 +1,183 @@
+"""The posting tree :class:`~labelselector.index.SelectorIndex` keeps its value
+selectors in.
+
+A value selector is posted under one ``(key, value)`` of one of its In requirements
+(its *anchor*, chosen by the index). What it requires beyond the anchor is its
+*route* inside that posting:
+
+* ``("exact",)``: nothing more; reaching the posting is a match;
+* ``("group", sig, notins)``: only Exists, DoesNotExist and NotIn requirements.
+  Selectors with the same ``sig`` (keys required, keys forbidden, keys with NotIn
+  values) form one group, tested once per label set; their NotIn values are a kill
+  table ``key -> value -> members`` read with the label set's own values (the
+  counting idea of Whang et al., "Indexing Boolean Expressions", VLDB 2009, for ∉);
+* ``("child", key, values, route)``: another In requirement, posted as a child
+  posting under each of its values, with the rest of the selector as its route
+  there (so ``app=web,env=prod,tier=fe`` costs one dict lookup per requirement,
+  whatever the number of selectors);
+* ``("verify",)``: anything else (Gt, Lt, or too many value combinations): the
+  compiled predicate is called.
+
+:meth:`Posting.collect` appends the sequence numbers of the selectors a label set
+matches. Label values must have been checked to be strings (the index does it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+__all__ = ["Posting", "Route", "EXACT", "VERIFY", "group_route"]
+
+Route = tuple[Any, ...]
+"""``("exact",)``, ``("group", sig, notins)``, ``("child", key, values, route)`` or
+``("verify",)``."""
+
+EXACT: Route = ("exact",)
+VERIFY: Route = ("verify",)
+
+_GroupSig = tuple[frozenset[str], frozenset[str], tuple[str, ...]]
+_NotIns = tuple[tuple[str, frozenset[str]], ...]
+
+
+def group_route(
+    required: Iterable[str], forbidden: Iterable[str], notins: Iterable[tuple[str, Iterable[str]]]
+) -> Route:
+    """The route of a selector whose remaining requirements are Exists on
+    ``required``, DoesNotExist on ``forbidden`` and NotIn ``(key, values)``."""
+    pairs: _NotIns = tuple(sorted((k, frozenset(vs)) for k, vs in notins))
+    req, forb = frozenset(required), frozenset(forbidden)
+    if not req and not forb and not pairs:
+        return EXACT
+    sig: _GroupSig = (req, forb, tuple(sorted({k for k, _ in pairs})))
+    return ("group", sig, pairs)
+
+
+class _Group:
+    """Selectors with the same keys required, forbidden and compared by NotIn."""
+
+    __slots__ = ("members", "kills")
+
+    def __init__(self) -> None:
+        self.members: dict[int, None] = {}
+        # NotIn key -> value -> the members that value excludes
+        self.kills: dict[str, dict[str, set[int]]] = {}
+
+    def add(self, seq: int, notins: _NotIns) -> None:
+        self.members[seq] = None
+        for k, values in notins:
+            table = self.kills.setdefault(k, {})
+            for v in values:
+                table.setdefault(v, set()).add(seq)
+
+    def remove(self, seq: int, notins: _NotIns) -> None:
+        del self.members[seq]
+        for k, values in notins:
+            table = self.kills.get(k)
+            if table is None:  # (a key may be listed twice)
+                continue
+            for v in values:
+                seqs = table.get(v)
+                if seqs is not None:
+                    seqs.discard(seq)
+                    if not seqs:
+                        del table[v]
+            if not table:
+                del self.kills[k]
+
+
+class Posting:
+    """The value selectors that a label set can match once it has reached here."""
+
+    __slots__ = ("exact", "groups", "verify", "children")
+
+    def __init__(self) -> None:
+        self.exact: dict[int, None] = {}
+        self.groups: dict[_GroupSig, _Group] = {}
+        self.verify: dict[int, Callable[[Mapping[str, str]], bool]] = {}
+        # key -> value -> child posting
+        self.children: dict[str, dict[str, Posting]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.exact or self.groups or self.verify or self.children)
+
+    def add(self, seq: int, predicate: Callable[[Mapping[str, str]], bool], route: Route) -> None:
+        """Post selector ``seq`` along ``route``."""
+        kind = route[0]
+        if kind == "exact":
+            self.exact[seq] = None
+        elif kind == "group":
+            group = self.groups.get(route[1])
+            if group is None:
+                group = self.groups[route[1]] = _Group()
+            group.add(seq, route[2])
+        elif kind == "child":
+            table = self.children.setdefault(route[1], {})
+            for v in route[2]:
+                child = table.get(v)
+                if child is None:
+                    child = table[v] = Posting()
+                child.add(seq, predicate, route[3])
+        else:
+            self.verify[seq] = predicate
+
+    def remove(self, seq: int, route: Route) -> None:
+        """Take selector ``seq`` off ``route`` (as given to :meth:`add`), dropping
+        emptied groups and children."""
+        kind = route[0]
+        if kind == "exact":
+            del self.exact[seq]
+        elif kind == "group":
+            group = self.groups[route[1]]
+            group.remove(seq, route[2])
+            if not group.members:
+                del self.groups[route[1]]
+        elif kind == "child":
+            table = self.children[route[1]]
+            for v in route[2]:
+                child = table[v]
+                child.remove(seq, route[3])
+                if not child:
+                    del table[v]
+            if not table:
+                del self.children[route[1]]
+        else:
+            del self.verify[seq]
+
+    def collect(self, labels: Mapping[str, str], keys: Any, found: list[int]) -> None:
+        """Append to ``found`` the sequence numbers of the selectors posted here that
+        match ``labels`` (``keys`` is ``labels.keys()``)."""
+        if self.exact:
+            found += self.exact
+        if self.groups:
+            get = labels.get
+            for (required, forbidden, notin_keys), group in self.groups.items():
+                if not (required <= keys and keys.isdisjoint(forbidden)):
+                    continue
+                out: set[int] | None = None
+                for k in notin_keys:
+                    v = get(k)
+                    if v is not None:
+                        seqs = group.kills[k].get(v)
+                        if seqs:
+                            out = seqs if out is None else out | seqs
+                if out is None:
+                    found += group.members
+                else:
+                    found += [s for s in group.members if s not in out]
+        if self.verify:
+            for seq, predicate in self.verify.items():
+                if predicate(labels):
+                    found.append(seq)
+        if self.children:
+            get = labels.get
+            for k, table in self.children.items():
+                v = get(k)
+                if v is not None:
+                    child = table.get(v)
+                    if child is not None:
+                        child.collect(labels, keys, found)
+
+    def count(self) -> int:
+        """How many postings this one holds, itself included."""
+        return 1 + sum(c.count() for t in self.children.values() for c in t.values())
