@@ -87,9 +87,11 @@ ops = st.one_of(
     st.tuples(st.just("discard"), st.integers(0, 15)),
 )
 
-# Merge strategies: 0 always merges by binary search, a huge ratio always by sorting;
-# a key-set cache of 1 forgets a list on nearly every query.
-CONFIGS = [(0, 256), (10**9, 256), (8, 1)]
+# Merge strategies: a ratio of 0 always merges by binary search (an insert limit of 0:
+# by copying the runs between changes, a huge one: by editing a copy in place), a huge
+# ratio always by sorting; a key-set cache of 1 forgets a list on nearly every query.
+CONFIGS = [(0, 256, 0), (0, 256, 10**9), (10**9, 256, 0), (8, 1, 1 << 17)]
+_KNOBS = ("_BISECT_RATIO", "KEY_SET_CACHE", "_INSERT_LIMIT")
 
 
 @settings(max_examples=150, deadline=None)
@@ -97,13 +99,15 @@ CONFIGS = [(0, 256), (10**9, 256), (8, 1)]
 def test_index_equals_loop(
     operations: list[tuple[Any, ...]], queries: list[dict[str, str]]
 ) -> None:
-    saved = (index_module._BISECT_RATIO, index_module.KEY_SET_CACHE)
+    saved = [getattr(index_module, name) for name in _KNOBS]
     try:
-        for ratio, cache in CONFIGS:
-            index_module._BISECT_RATIO, index_module.KEY_SET_CACHE = ratio, cache
+        for config in CONFIGS:
+            for name, value in zip(_KNOBS, config):
+                setattr(index_module, name, value)
             check_against_loop(operations, queries)
     finally:
-        index_module._BISECT_RATIO, index_module.KEY_SET_CACHE = saved
+        for name, value in zip(_KNOBS, saved):
+            setattr(index_module, name, value)
 
 
 def check_against_loop(operations: list[tuple[Any, ...]], queries: list[dict[str, str]]) -> None:
@@ -394,3 +398,17 @@ def test_concurrent_writers_and_readers() -> None:
     for ident in order:
         index.remove(ident)
     assert all(v == 0 for v in index.stats().values())
+
+
+@pytest.mark.parametrize("limit", [0, 10**9])
+def test_merge_insert_and_drop_at_one_place(limit: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hit that goes right before a key selector the label set's NotIn value drops,
+    merged by copying runs (limit 0) and by editing a copy in place."""
+    monkeypatch.setattr(index_module, "_BISECT_RATIO", 0)
+    monkeypatch.setattr(index_module, "_INSERT_LIMIT", limit)
+    index: SelectorIndex[str] = SelectorIndex(
+        [("a", "!x"), ("b", "y=1"), ("c", "z notin (1)"), ("d", "w notin (1)"), ("e", "y in (1,2)")]
+    )
+    assert index.matching({"y": "1", "z": "1"}) == ["a", "b", "d", "e"]
+    assert index.matching({"y": "1", "z": "1", "w": "1"}) == ["a", "b", "e"]
+    assert index.matching({"y": "2", "z": "2", "w": "1", "x": ""}) == ["c", "e"]

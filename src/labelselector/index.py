@@ -84,6 +84,14 @@ _BISECT_RATIO = 8
 """Merge hits into the key selectors' list by binary search while there are at most
 1/_BISECT_RATIO as many hits as list entries; otherwise by one sort."""
 
+_INSERT_LIMIT = 1 << 17
+"""Below this many (changes x list length), a merge copies the key selectors' list and
+edits the copy in place (one memmove per change); above it, it copies the runs between
+the changes."""
+
+_DROP = 1 << 62
+"""Marks a removal among a merge's changes (greater than any sequence number)."""
+
 _KeySig = tuple[frozenset[str], frozenset[str]]
 # one label key's tables: value postings, Gt/Lt posting, NotIn kills of key
 # selectors, and whether any selector compares the key's value
@@ -461,7 +469,7 @@ class SelectorIndex(Generic[K]):
             if tables is None:
                 continue
             values, ranged, kills, compared = tables
-            if compared and type(v) is not str and not isinstance(v, str):
+            if type(v) is not str and compared and not isinstance(v, str):
                 raise value_type_error(k, v)
             if values is not None:
                 posting = values.get(v)
@@ -491,14 +499,16 @@ class SelectorIndex(Generic[K]):
             base = self._key_set(present)
         drop: set[int] | None = None
         if killed is not None:
+            cache_key: Any
             if len(killed) == 1:
-                drop = killed[0][2]
+                k, v, drop = killed[0]
+                cache_key = (present, k, v)
             else:
                 drop = set().union(*[seqs for _, _, seqs in killed])
+                cache_key = (present, frozenset([(k, v) for k, v, _ in killed]))
             if len(drop) * _BISECT_RATIO > len(base[0]):
                 # many killed (``env notin (dev)`` on an ``env=dev`` label set): the
                 # list without them is worth remembering
-                cache_key = (present, frozenset((k, v) for k, v, _ in killed))
                 cut = self._key_sets.get(cache_key)
                 if cut is None:
                     cut = self._remember(cache_key, [s for s in base[0] if s not in drop])
@@ -551,31 +561,36 @@ class SelectorIndex(Generic[K]):
             seqs += hits
             seqs.sort()
             return [ids[s] for s in seqs]  # type: ignore[misc]
-        # few changes: find each one's place by binary search, copy the runs between
-        cuts = [n]
+        # few changes: find each one's place by binary search
+        events = list(zip(map(bisect_left, itertools.repeat(base_seqs, len(hits)), hits), hits, strict=True))
         if drop:
             for s in drop:
                 i = bisect_left(base_seqs, s)
                 if i < n and base_seqs[i] == s:
-                    cuts.append(i)
-            cuts.sort()
-        hits.sort()
-        out: list[K] = []
+                    events.append((i, _DROP))
+        if len(events) * n <= _INSERT_LIMIT:
+            # a copy edited in place, from the end (each edit moves the tail)
+            # (at one place, inserts sort before a drop: the drop is done first here)
+            events.sort(reverse=True)
+            out = base_ids[:]
+            for i, s in events:
+                if s == _DROP:
+                    del out[i]
+                else:
+                    out.insert(i, ids[s])  # type: ignore[arg-type]
+            return out
+        # copy the runs between the changes
+        events.sort()
+        out = []
         start = 0
-        j = 0
-        nhits = len(hits)
-        for c in cuts:
-            while j < nhits:
-                s = hits[j]
-                i = bisect_left(base_seqs, s, start)
-                if i > c:
-                    break
-                out += base_ids[start:i]
+        for i, s in events:
+            out += base_ids[start:i]
+            if s == _DROP:
+                start = i + 1
+            else:
                 out.append(ids[s])  # type: ignore[arg-type]
                 start = i
-                j += 1
-            out += base_ids[start:c]
-            start = c + 1
+        out += base_ids[start:]
         return out
 
     def stats(self) -> dict[str, int]:
