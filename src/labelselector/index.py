@@ -89,9 +89,6 @@ _INSERT_LIMIT = 1 << 17
 edits the copy in place (one memmove per change); above it, it copies the runs between
 the changes."""
 
-_DROP = 1 << 62
-"""Marks a removal among a merge's changes (greater than any sequence number)."""
-
 _KeySig = tuple[frozenset[str], frozenset[str]]
 # one label key's tables: value postings, Gt/Lt posting, NotIn kills of key
 # selectors, and whether any selector compares the key's value
@@ -562,34 +559,46 @@ class SelectorIndex(Generic[K]):
             seqs.sort()
             return [ids[s] for s in seqs]  # type: ignore[misc]
         # few changes: find each one's place by binary search
-        events = list(zip(map(bisect_left, itertools.repeat(base_seqs, len(hits)), hits), hits, strict=True))
+        hits.sort()
+        places = list(map(bisect_left, itertools.repeat(base_seqs, len(hits)), hits))
+        cuts: list[int] = []
         if drop:
             for s in drop:
                 i = bisect_left(base_seqs, s)
                 if i < n and base_seqs[i] == s:
-                    events.append((i, _DROP))
-        if len(events) * n <= _INSERT_LIMIT:
-            # a copy edited in place, from the end (each edit moves the tail)
-            # (at one place, inserts sort before a drop: the drop is done first here)
-            events.sort(reverse=True)
+                    cuts.append(i)
+            cuts.sort()
+        if (len(places) + len(cuts)) * n <= _INSERT_LIMIT:
+            # a copy edited in place from the end (each edit moves the tail); at one
+            # place, the dropped selector goes before the hit comes in
             out = base_ids[:]
-            for i, s in events:
-                if s == _DROP:
-                    del out[i]
-                else:
-                    out.insert(i, ids[s])  # type: ignore[arg-type]
+            c = len(cuts) - 1
+            for h in range(len(places) - 1, -1, -1):
+                i = places[h]
+                while c >= 0 and cuts[c] >= i:
+                    del out[cuts[c]]
+                    c -= 1
+                out.insert(i, ids[hits[h]])  # type: ignore[arg-type]
+            while c >= 0:
+                del out[cuts[c]]
+                c -= 1
             return out
         # copy the runs between the changes
-        events.sort()
         out = []
         start = 0
-        for i, s in events:
+        c = 0
+        ncuts = len(cuts)
+        for i, s in zip(places, hits, strict=True):
+            while c < ncuts and cuts[c] < i:
+                out += base_ids[start : cuts[c]]
+                start = cuts[c] + 1
+                c += 1
             out += base_ids[start:i]
-            if s == _DROP:
-                start = i + 1
-            else:
-                out.append(ids[s])  # type: ignore[arg-type]
-                start = i
+            out.append(ids[s])  # type: ignore[arg-type]
+            start = i
+        for cut in cuts[c:]:
+            out += base_ids[start:cut]
+            start = cut + 1
         out += base_ids[start:]
         return out
 
