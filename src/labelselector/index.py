@@ -6,25 +6,31 @@ over all of them costs time proportional to the number of selectors;
 :class:`SelectorIndex` costs time proportional to the label set's keys and to the
 number of matches.
 
+A label value that is not a string, on a key some selector compares (In, NotIn,
+Gt, Lt), raises ``TypeError``, the error ``Selector.matches`` raises when it compares
+such a value (the loop may return before it reaches one; the index raises whatever
+the order of requirements). Values of other keys are never read.
+
 How: selectors fall in two classes.
 
 *Value selectors* have an In (``key in (...)``, ``key=v``), ``key>n`` or ``key<n``
 requirement: a label set can only match them if it has one particular value (or,
 for Gt/Lt, one key). Each gets one *anchor* that can be looked up from the label
 set alone (the counting idea of Whang et al., "Indexing Boolean Expressions",
-VLDB 2009, reduced to the one conjunct that prunes most):
+VLDB 2009, and the nesting of BE-Tree, Sadoghi & Jacobsen, SIGMOD 2011):
 
-* two In requirements on different keys (``app=web,tier in (fe,api)``) -> posting
-  lists under each combination of their values, ``(app, tier) -> (web, fe)`` and
-  ``(web, api)``; a label set looks up its own value pair for each key pair the
-  index holds (or, when the index holds more key pairs, each pair of its own labels);
-* one In requirement -> posting lists under each ``(key, v)``. The In requirements
-  chosen are the least likely to be hit: fewest values relative to the number of
-  distinct values their key has in the index (``app=web`` before ``env=prod``);
-* otherwise ``key>n`` or ``key<n`` -> a posting list under ``key``.
-
-A posting is a hit only if the anchor is the selector's only requirement; the others
-are checked with their compiled ``Selector.matches`` (exact Gt/Lt semantics included).
+* a selector with In requirements is posted under each ``(key, v)`` of one of them,
+  the least likely to be hit: fewest values relative to the number of distinct
+  values its key has in the index (``app=web`` before ``env=prod``). Inside that
+  posting, its next In requirement is a child posting under each of its values, and
+  so on (``app=web,env=prod,tier=fe`` costs a label set three dict lookups, whatever
+  the number of selectors); what remains, Exists, DoesNotExist and NotIn, is a
+  *group* of the selectors with the same keys required, forbidden and compared,
+  accepted or refused as a whole with their NotIn values read from a kill table.
+  See :mod:`labelselector._posting`;
+* otherwise ``key>n`` or ``key<n`` -> a posting under ``key``, whose selectors are
+  checked with their compiled ``Selector.matches`` (exact Gt/Lt semantics included),
+  as are selectors with more than ``_MAX_COMBOS`` value combinations to post.
 
 *Key selectors* have only Exists, DoesNotExist and NotIn/``!=`` requirements (or
 none: ``Selector.everything()``). Apart from NotIn values they depend only on which
@@ -40,8 +46,10 @@ as one list rather than discovered one by one.
 ``Selector.nothing()`` is stored but never matches.
 
 ``matching(labels)`` merges the value selectors' hits (sorted sequence numbers)
-into the key selectors' list: by binary search and list slices when the hits are
-few, by one sort otherwise. The answer is exactly that of looping
+into the key selectors' list, without the ones the label set's NotIn values drop:
+by binary search and in-place edits of a copy of the list when the changes are few,
+by copying the runs between them when there are more, by one sort when they are
+many. The answer is exactly that of looping
 ``Selector.matches`` over every selector, in insertion order.
 
 Thread safety: every method takes an internal lock, so each call sees the index
