@@ -47,6 +47,7 @@ def range_minus_ints(n: int) -> Selector:
 def test_many_notin(benchmark: Any, op: str, n: int) -> None:
     sel = many_notin(n)
     benchmark.group = f"{op}: n requirements x notin (100 values)"
+    benchmark.extra_info.update(case="algebra", op=op, shape="n x notin (100 values)", n=n)
     if op == "simplify":
         result = benchmark.pedantic(simplify, args=(sel,), rounds=3)
         assert len(result.requirements) == 1
@@ -58,5 +59,8 @@ def test_many_notin(benchmark: Any, op: str, n: int) -> None:
 def test_range_minus_ints(benchmark: Any, n: int) -> None:
     sel = range_minus_ints(n)
     benchmark.group = "witness + equivalent: x>5, x notin (n ints)"
+    benchmark.extra_info.update(
+        case="algebra", op="witness + equivalent", shape="x>5, x notin (n ints)", n=n
+    )
     result = benchmark.pedantic(lambda: (witness(sel), equivalent(sel, sel)), rounds=3)
     assert result[0] == {"x": str(6 + n)} and result[1]

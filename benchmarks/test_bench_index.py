@@ -157,6 +157,9 @@ def test_matching(benchmark: Any, impl: str, n: int) -> None:
     expected = loop(items, labels)
     assert index.matching(labels) == expected
     benchmark.group = f"which selectors match one label set, n={n}"
+    benchmark.extra_info.update(
+        case="index", workload="project", n=n, impl=impl, probes=1, matches=len(expected)
+    )
     if impl == "floor":
         result = benchmark(expected.copy)
     elif impl == "loop":
@@ -234,7 +237,11 @@ def all_probes(fn: Callable[[dict[str, str]], list[str]]) -> list[list[str]]:
 def test_mixed(benchmark: Any, impl: str, mix: str, n: int) -> None:
     """200 probes per round (divide the times by 200 for one probe)."""
     items, index, answers = mixed_fixture(mix, n)
-    benchmark.group = f"{mix}: 200 probes, n={n}, {sum(map(len, answers)) // 200} matches/probe"
+    matches = sum(map(len, answers)) // len(PROBES)
+    benchmark.group = f"{mix}: {len(PROBES)} probes, n={n}, {matches} matches/probe"
+    benchmark.extra_info.update(
+        case="index", workload=mix, n=n, impl=impl, probes=len(PROBES), matches=matches
+    )
     if impl == "floor":
         result = benchmark(lambda: [a.copy() for a in answers])
     elif impl == "loop":

@@ -20,6 +20,7 @@ from typing import Any
 from labelselector.table import CACHE_MIN_ROWS
 
 LINES = {
+    "floor compress": ("k:", "floor: list(compress(ids, flags)), flags known"),
     "loop Selector.matches": ("o-", "per-object loop of Selector.matches"),
     "loop lambda": ("s--", "hand-written lambda loop"),
     "table select": ("^-", "LabelTable.select (ids)"),
@@ -57,10 +58,10 @@ def main(argv: list[str]) -> int:
             select[info["impl"]][info["n"]] = b["stats"]["median"]
             selected[info["n"]] = info["selected"]
 
-    print("| N | selected | loop Selector.matches | loop lambda | table select | table count | "
-          "table mask | table select, cached repeat | select speed-up | count speed-up | "
-          "cached select speed-up |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| N | selected | floor (compress) | loop Selector.matches | loop lambda | table select | "
+          "table count | table mask | table select, cached repeat | select speed-up | "
+          "count speed-up | cached select speed-up | select / floor |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for n in sorted(selected):
         loop = select["loop Selector.matches"][n]
         row = [f"{n:,}", f"{selected[n]:,}"]
@@ -71,6 +72,8 @@ def main(argv: list[str]) -> int:
             f"{loop / select[impl][n]:.0f}×" if n in select[impl] else "–"
             for impl in ("table select", "table count", "table select cached")
         ]
+        floor = select["floor compress"].get(n)
+        row.append(f"{select['table select'][n] / floor:.2f}×" if floor else "–")
         print("| " + " | ".join(row) + " |")
 
     print("\n| case | implementation | median | per object / ratio |")

@@ -89,9 +89,11 @@ class _Group:
 class Posting:
     """The value selectors that a label set can match once it has reached here."""
 
-    __slots__ = ("exact", "groups", "verify", "children")
+    __slots__ = ("exact", "groups", "verify", "children", "only_exact")
 
     def __init__(self) -> None:
+        # whether ``exact`` is all there is (a parent then reads it without a call)
+        self.only_exact = False
         self.exact: dict[int, None] = {}
         self.groups: dict[_GroupSig, _Group] = {}
         self.verify: dict[int, Callable[[Mapping[str, str]], bool]] = {}
@@ -120,6 +122,7 @@ class Posting:
                 child.add(seq, predicate, route[3])
         else:
             self.verify[seq] = predicate
+        self._settle()
 
     def remove(self, seq: int, route: Route) -> None:
         """Take selector ``seq`` off ``route`` (as given to :meth:`add`), dropping
@@ -143,6 +146,10 @@ class Posting:
                 del self.children[route[1]]
         else:
             del self.verify[seq]
+        self._settle()
+
+    def _settle(self) -> None:
+        self.only_exact = bool(self.exact) and not (self.groups or self.verify or self.children)
 
     def collect(self, labels: Mapping[str, str], keys: Any, found: list[int]) -> None:
         """Append to ``found`` the sequence numbers of the selectors posted here that
@@ -176,7 +183,10 @@ class Posting:
                 if v is not None:
                     child = table.get(v)
                     if child is not None:
-                        child.collect(labels, keys, found)
+                        if child.only_exact:
+                            found += child.exact
+                        else:
+                            child.collect(labels, keys, found)
 
     def count(self) -> int:
         """How many postings this one holds, itself included."""

@@ -492,7 +492,10 @@ class SelectorIndex(Generic[K]):
         # (postings read other labels' values, so they are read once all are checked)
         hits: list[int] = []
         for posting in reached:
-            posting.collect(labels, keys, hits)
+            if posting.only_exact:
+                hits += posting.exact
+            else:
+                posting.collect(labels, keys, hits)
         ids = self._ids
         if not self._groups:
             hits.sort()
