@@ -18,7 +18,7 @@ from labelselector.index import SelectorIndex
 
 KEYS = ["x", "y", "z"]
 VALUES = ["a", "b", "", "5", "05", "-1", "7", "abc"]
-THRESHOLDS = ["0", "4", "5", "6"]
+THRESHOLDS = ["0", "4", "5", "05", "6", "-1"]
 
 
 @st.composite
@@ -264,6 +264,35 @@ def test_in_requirements_become_child_postings() -> None:
     ]
     assert index.matching({"app": "shop", "env": "qa", "tier": "api", "canary": ""}) == ["qa-api"]
     assert index.matching({"app": "shop", "env": "qa"}) == []
+
+
+def test_gt_lt_are_tested_once_per_group() -> None:
+    """``app=A,priority>5`` and ``priority>05,team=T``: Gt/Lt requirements are part of
+    a group's test (no predicate call), with Go's ParseInt rules for the label value."""
+    index: SelectorIndex[str] = SelectorIndex()
+    for i in range(20):
+        index.add(f"gt-{i}", "app=web,priority>5" if i % 2 else "app=web,priority>05")
+    index.add("lt", "app=web,priority<10,!canary")
+    index.add("range", "priority>5,priority<8")
+    for entry in index._entries.values():
+        def boom(labels: Any) -> bool:
+            raise AssertionError("predicate called")
+
+        entry.predicate = boom
+    index._by_value.clear()
+    index._by_key.clear()
+    index._probe.clear()
+    for entry in sorted(index._entries.values(), key=lambda e: e.seq):
+        index._link(entry)
+    assert len(index._by_value["app"]["web"].groups) == 2
+    gts = [f"gt-{i}" for i in range(20)]
+    assert index.matching({"app": "web", "priority": "7"}) == [*gts, "lt", "range"]
+    assert index.matching({"app": "web", "priority": "007"}) == [*gts, "lt", "range"]
+    assert index.matching({"app": "web", "priority": "12"}) == gts
+    assert index.matching({"app": "web", "priority": "3", "canary": ""}) == []
+    assert index.matching({"app": "web", "priority": "high"}) == []
+    assert index.matching({"app": "web", "priority": "99999999999999999999"}) == []
+    assert index.matching({"priority": "6"}) == ["range"]
 
 
 def test_notin_values_share_one_group() -> None:

@@ -6,17 +6,18 @@ A value selector is posted under one ``(key, value)`` of one of its In requireme
 *route* inside that posting:
 
 * ``("exact",)``: nothing more; reaching the posting is a match;
-* ``("group", sig, notins)``: only Exists, DoesNotExist and NotIn requirements.
-  Selectors with the same ``sig`` (keys required, keys forbidden, keys with NotIn
-  values) form one group, tested once per label set; their NotIn values are a kill
-  table ``key -> value -> members`` read with the label set's own values (the
-  counting idea of Whang et al., "Indexing Boolean Expressions", VLDB 2009, for ∉);
+* ``("group", sig, notins)``: only Exists, DoesNotExist, NotIn, Gt and Lt
+  requirements. Selectors with the same ``sig`` (keys required, keys forbidden, keys
+  with NotIn values, Gt/Lt requirements) form one group, tested once per label set;
+  their NotIn values are a kill table ``key -> value -> members`` read with the label
+  set's own values (the counting idea of Whang et al., "Indexing Boolean
+  Expressions", VLDB 2009, for ∉);
 * ``("child", key, values, route)``: another In requirement, posted as a child
   posting under each of its values, with the rest of the selector as its route
   there (so ``app=web,env=prod,tier=fe`` costs one dict lookup per requirement,
   whatever the number of selectors);
-* ``("verify",)``: anything else (Gt, Lt, or too many value combinations): the
-  compiled predicate is called.
+* ``("verify",)``: the rest of a selector with too many value combinations to post:
+  the compiled predicate is called.
 
 :meth:`Posting.collect` appends the sequence numbers of the selectors a label set
 matches. Label values must have been checked to be strings (the index does it).
@@ -25,7 +26,10 @@ matches. Label values must have been checked to be strings (the index does it).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .selector import Requirement
 
 __all__ = ["Posting", "Route", "EXACT", "VERIFY", "group_route"]
 
@@ -36,21 +40,32 @@ Route = tuple[Any, ...]
 EXACT: Route = ("exact",)
 VERIFY: Route = ("verify",)
 
-_GroupSig = tuple[frozenset[str], frozenset[str], tuple[str, ...]]
+_GroupSig = tuple[frozenset[str], frozenset[str], tuple[str, ...], "tuple[Requirement, ...]"]
 _NotIns = tuple[tuple[str, frozenset[str]], ...]
 
 
 def group_route(
-    required: Iterable[str], forbidden: Iterable[str], notins: Iterable[tuple[str, Iterable[str]]]
+    required: Iterable[str],
+    forbidden: Iterable[str],
+    notins: Iterable[tuple[str, Iterable[str]]],
+    ranges: Iterable[Requirement] = (),
 ) -> Route:
     """The route of a selector whose remaining requirements are Exists on
-    ``required``, DoesNotExist on ``forbidden`` and NotIn ``(key, values)``."""
+    ``required``, DoesNotExist on ``forbidden``, NotIn ``(key, values)`` and the Gt/Lt
+    requirements ``ranges``."""
     pairs: _NotIns = tuple(sorted((k, frozenset(vs)) for k, vs in notins))
     req, forb = frozenset(required), frozenset(forbidden)
-    if not req and not forb and not pairs:
+    # (equal Gt/Lt requirements, ``x>5`` and ``x>05``, are one; sorted by key, op, n)
+    distinct = {r: None for r in ranges}
+    tests = tuple(sorted(distinct, key=_range_order))
+    if not req and not forb and not pairs and not tests:
         return EXACT
-    sig: _GroupSig = (req, forb, tuple(sorted({k for k, _ in pairs})))
+    sig: _GroupSig = (req, forb, tuple(sorted({k for k, _ in pairs})), tests)
     return ("group", sig, pairs)
+
+
+def _range_order(r: Requirement) -> tuple[str, str, int]:
+    return (r.key, r.operator.value, r.threshold)
 
 
 class _Group:
@@ -158,9 +173,17 @@ class Posting:
             found += self.exact
         if self.groups:
             get = labels.get
-            for (required, forbidden, notin_keys), group in self.groups.items():
+            for (required, forbidden, notin_keys, ranges), group in self.groups.items():
                 if not (required <= keys and keys.isdisjoint(forbidden)):
                     continue
+                if ranges:
+                    for r in ranges:
+                        if not r.holds(labels):
+                            break
+                    else:
+                        ranges = ()
+                    if ranges:
+                        continue
                 out: set[int] | None = None
                 for k in notin_keys:
                     v = get(k)
@@ -170,7 +193,7 @@ class Posting:
                             out = seqs if out is None else out | seqs
                 if out is None:
                     found += group.members
-                else:
+                elif len(out) < len(group.members):  # (``out`` holds members only)
                     found += [s for s in group.members if s not in out]
         if self.verify:
             for seq, predicate in self.verify.items():

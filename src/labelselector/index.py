@@ -24,13 +24,16 @@ VLDB 2009, and the nesting of BE-Tree, Sadoghi & Jacobsen, SIGMOD 2011):
   values its key has in the index (``app=web`` before ``env=prod``). Inside that
   posting, its next In requirement is a child posting under each of its values, and
   so on (``app=web,env=prod,tier=fe`` costs a label set three dict lookups, whatever
-  the number of selectors); what remains, Exists, DoesNotExist and NotIn, is a
-  *group* of the selectors with the same keys required, forbidden and compared,
-  accepted or refused as a whole with their NotIn values read from a kill table.
-  See :mod:`labelselector._posting`;
-* otherwise ``key>n`` or ``key<n`` -> a posting under ``key``, whose selectors are
-  checked with their compiled ``Selector.matches`` (exact Gt/Lt semantics included),
-  as are selectors with more than ``_MAX_COMBOS`` value combinations to post.
+  the number of selectors); what remains, Exists, DoesNotExist, NotIn, Gt and Lt, is
+  a *group* of the selectors with the same keys required, forbidden and compared by
+  NotIn and the same Gt/Lt requirements, accepted or refused as a whole (Gt/Lt with
+  ``Requirement.holds``, Go's ParseInt rules included), with their NotIn values read
+  from a kill table. See :mod:`labelselector._posting`;
+* otherwise ``key>n`` or ``key<n`` -> a posting under ``key``, the selector's
+  requirements a group there.
+
+Only selectors with more than ``_MAX_COMBOS`` value combinations to post have the
+rest checked by their compiled ``Selector.matches``.
 
 *Key selectors* have only Exists, DoesNotExist and NotIn/``!=`` requirements (or
 none: ``Selector.everything()``). Apart from NotIn values they depend only on which
@@ -114,7 +117,7 @@ class _Entry(Generic[K]):
         self.selector = selector
         self.predicate: Callable[[Mapping[str, str]], bool] = selector.predicate
         # ("value", key, values, route) (see _posting)
-        # | ("key", key) | ("keys", (required, forbidden)) | ("nothing",)
+        # | ("key", key, route) | ("keys", (required, forbidden)) | ("nothing",)
         self.anchor: tuple[Any, ...] = ("nothing",)
 
 
@@ -292,14 +295,16 @@ class SelectorIndex(Generic[K]):
             return ("value", best.key, best.value_set, self._route(rest, len(best.value_set)))
         ranged = [r.key for r in reqs if r.operator in (Operator.GT, Operator.LT)]
         if ranged:
-            return ("key", min(ranged, key=self._ranged_load))
+            return ("key", min(ranged, key=self._ranged_load), self._route(list(reqs), 1))
         # only Exists, DoesNotExist and NotIn are left
         return ("keys", _key_sig(reqs))
 
     def _ranged_load(self, key: str) -> int:
         """How many selectors are anchored on Gt/Lt ``key``."""
         posting = self._by_key.get(key)
-        return 0 if posting is None else len(posting.verify)
+        if posting is None:
+            return 0
+        return len(posting.exact) + sum(len(g.members) for g in posting.groups.values())
 
     def _route(self, reqs: list[Requirement], combos: int) -> Route:
         """Where a selector's requirements ``reqs`` beyond its anchor are checked,
@@ -314,7 +319,7 @@ class SelectorIndex(Generic[K]):
             rest = list(reqs)
             rest.remove(best)
             return ("child", best.key, best.value_set, self._route(rest, n))
-        required, forbidden, notins = [], [], []
+        required, forbidden, notins, ranges = [], [], [], []
         for r in reqs:
             op = r.operator
             if op is Operator.EXISTS:
@@ -324,8 +329,8 @@ class SelectorIndex(Generic[K]):
             elif op is Operator.NOT_IN:
                 notins.append((r.key, r.value_set))
             else:
-                return VERIFY
-        return group_route(required, forbidden, notins)
+                ranges.append(r)
+        return group_route(required, forbidden, notins, ranges)
 
     def _link(self, entry: _Entry[K]) -> None:
         anchor = self._choose_anchor(entry.selector)
@@ -352,7 +357,7 @@ class SelectorIndex(Generic[K]):
             posting = self._by_key.get(anchor[1])
             if posting is None:
                 posting = self._by_key[anchor[1]] = Posting()
-            posting.add(seq, entry.predicate, VERIFY)
+            posting.add(seq, entry.predicate, anchor[2])
             touched.add(anchor[1])
         elif kind == "keys":
             self._forget_key_sets()
@@ -405,7 +410,7 @@ class SelectorIndex(Generic[K]):
             touched.add(anchor[1])
         elif kind == "key":
             posting = self._by_key[anchor[1]]
-            posting.remove(seq, VERIFY)
+            posting.remove(seq, anchor[2])
             if not posting:
                 del self._by_key[anchor[1]]
             touched.add(anchor[1])
