@@ -166,13 +166,14 @@ class Posting:
     def _settle(self) -> None:
         self.only_exact = bool(self.exact) and not (self.groups or self.verify or self.children)
 
-    def collect(self, labels: Mapping[str, str], keys: Any, found: list[int]) -> None:
+    def collect(
+        self, labels: Mapping[str, str], keys: Any, get: Any, found: list[int]
+    ) -> None:
         """Append to ``found`` the sequence numbers of the selectors posted here that
-        match ``labels`` (``keys`` is ``labels.keys()``)."""
+        match ``labels`` (``keys`` is ``labels.keys()``, ``get`` is ``labels.get``)."""
         if self.exact:
             found += self.exact
         if self.groups:
-            get = labels.get
             for (required, forbidden, notin_keys, ranges), group in self.groups.items():
                 if not (required <= keys and keys.isdisjoint(forbidden)):
                     continue
@@ -200,7 +201,6 @@ class Posting:
                 if predicate(labels):
                     found.append(seq)
         if self.children:
-            get = labels.get
             for k, table in self.children.items():
                 v = get(k)
                 if v is not None:
@@ -209,7 +209,7 @@ class Posting:
                         if child.only_exact:
                             found += child.exact
                         else:
-                            child.collect(labels, keys, found)
+                            child.collect(labels, keys, get, found)
 
     def count(self) -> int:
         """How many postings this one holds, itself included."""

@@ -496,11 +496,12 @@ class SelectorIndex(Generic[K]):
                         killed.append((k, v, seqs))
         # (postings read other labels' values, so they are read once all are checked)
         hits: list[int] = []
+        get = labels.get
         for posting in reached:
             if posting.only_exact:
                 hits += posting.exact
             else:
-                posting.collect(labels, keys, hits)
+                posting.collect(labels, keys, get, hits)
         ids = self._ids
         if not self._groups:
             hits.sort()
@@ -570,8 +571,11 @@ class SelectorIndex(Generic[K]):
         n = len(base_seqs)
         if (len(hits) + (len(drop) if drop else 0)) * _BISECT_RATIO > n:
             # many changes: one sort
-            seqs = [s for s in base_seqs if s not in drop] if drop else base_seqs[:]
-            seqs += hits
+            if drop:
+                seqs = [s for s in base_seqs if s not in drop]
+                seqs += hits
+            else:
+                seqs = base_seqs + hits
             seqs.sort()
             return [ids[s] for s in seqs]  # type: ignore[misc]
         # few changes: find each one's place by binary search
