@@ -30,7 +30,8 @@ LINES = {
 }
 
 
-def _fmt(seconds: float) -> str:
+def fmt_time(seconds: float) -> str:
+    """``seconds`` in s, ms, µs or ns, as the docs print times."""
     if seconds >= 1:
         return f"{seconds:.2f} s"
     if seconds >= 1e-3:
@@ -65,7 +66,7 @@ def main(argv: list[str]) -> int:
     for n in sorted(selected):
         loop = select["loop Selector.matches"][n]
         row = [f"{n:,}", f"{selected[n]:,}"]
-        row += [_fmt(select[impl][n]) if n in select[impl] else "–" for impl in LINES]
+        row += [fmt_time(select[impl][n]) if n in select[impl] else "–" for impl in LINES]
         if n < CACHE_MIN_ROWS:
             row[-1] += " (no cache)"
         row += [
@@ -89,36 +90,36 @@ def main(argv: list[str]) -> int:
             match[info["shape"]][info["impl"]] = med / info["per"]
         elif case == "ingest":
             print(
-                f"| ingest | N={info['n']:,} | {_fmt(med)} | {_fmt(med / info['n'] * 1e6)} per million |"
+                f"| ingest | N={info['n']:,} | {fmt_time(med)} | {fmt_time(med / info['n'] * 1e6)} per million |"
             )  # noqa: E501
         elif case == "updates":
-            print(f"| updates | {info['ops']} ops + 1 count, N={info['n']:,} | {_fmt(med)} | "
-                  f"{_fmt(med / info['ops'])} per op |")  # fmt: skip
+            print(f"| updates | {info['ops']} ops + 1 count, N={info['n']:,} | {fmt_time(med)} | "
+                  f"{fmt_time(med / info['ops'])} per op |")  # fmt: skip
         elif case == "memory":
             print(f"| memory | table {info['table_bytes'] / 1e6:.1f} MB vs dicts "
                   f"{info['dicts_bytes'] / 1e6:.1f} MB (N={info['n']:,}) | | {info['ratio']:.3f} |")  # fmt: skip
         elif case == "parse":
-            print(f"| parse | {info['mode']} | {_fmt(med)} | |")
+            print(f"| parse | {info['mode']} | {fmt_time(med)} | |")
         elif case == "select-small":
             print(
-                f"| select, {info['selected']:,} of N={info['n']:,} | table select | {_fmt(med)} | |"
+                f"| select, {info['selected']:,} of N={info['n']:,} | table select | {fmt_time(med)} | |"
             )
         elif case == "rare":
             rare[(info["shape"], info["value"], info["impl"])] = (med, info)
         elif case == "gt":
             gts[info["impl"]] = (med, info)
         elif case == "many-keys":
-            print(f"| extend, {info['n']:,} label sets with one distinct key each | | {_fmt(med)} | "
+            print(f"| extend, {info['n']:,} label sets with one distinct key each | | {fmt_time(med)} | "
                   f"{info['table_bytes'] / 1e6:.1f} MB retained |")  # fmt: skip
         elif case == "churn":
             print(f"| one id re-added {info['adds']:,} times with a new value (N={info['n']:,}) | | "
-                  f"{_fmt(med / info['adds'])} per add | {info['retained_bytes'] / 1e6:.2f} MB "
+                  f"{fmt_time(med / info['adds'])} per add | {info['retained_bytes'] / 1e6:.2f} MB "
                   "retained |")  # fmt: skip
     if gts:
         (rep, info), (loop, _) = gts["table count"], gts["loop Selector.matches"]
         print(f"| Gt over {info['n']:,} distinct ints: count repeated / first after an update / "
-              f"first on the table (CPU) / loop | | {_fmt(rep)} / {_fmt(info['first_s'])} / "
-              f"{_fmt(info['build_s'])} / {_fmt(loop)} | {loop / rep:,.0f}× / "
+              f"first on the table (CPU) / loop | | {fmt_time(rep)} / {fmt_time(info['first_s'])} / "
+              f"{fmt_time(info['build_s'])} / {fmt_time(loop)} | {loop / rep:,.0f}× / "
               f"{loop / info['first_s']:.1f}× / {loop / info['build_s']:.1f}× |")  # fmt: skip
     if rare:
         print("\n| shape | common value: selector | count | select | rare value: selector | "
@@ -133,21 +134,21 @@ def main(argv: list[str]) -> int:
                 row.append(f"`{info['selector']}`")
                 if value == "rare":
                     row.append(f"{info['selected']:,}")
-                row += [_fmt(cnt), _fmt(sel)]
+                row += [fmt_time(cnt), fmt_time(sel)]
             vs = "–"
             if (shape, "rare", "loop Selector.matches") in rare and loop_med:
-                vs = f"{loop_med / cnt:,.0f}× / {loop_med / sel:,.0f}× (loop {_fmt(loop_med)})"
+                vs = f"{loop_med / cnt:,.0f}× / {loop_med / sel:,.0f}× (loop {fmt_time(loop_med)})"
             row.append(vs)
             print("| " + " | ".join(row) + " |")
         for (_, _, impl), (med, info) in rare.items():
             if impl == "table select after an update":
                 vs = f" ({loop_med / med:,.0f}× the loop)" if loop_med else ""
                 print(f"\nselect `{info['selector']}` right after an update of another row's "
-                      f"labels: {_fmt(med)}{vs}")  # fmt: skip
+                      f"labels: {fmt_time(med)}{vs}")  # fmt: skip
     for shape, impls in match.items():
         sm, lam = impls["Selector.matches"], impls["lambda"]
         print(
-            f"| match {shape} | Selector.matches / lambda | {_fmt(sm)} / {_fmt(lam)} | {sm / lam:.2f}× |"
+            f"| match {shape} | Selector.matches / lambda | {fmt_time(sm)} / {fmt_time(lam)} | {sm / lam:.2f}× |"
         )
 
     import matplotlib

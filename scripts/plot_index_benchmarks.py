@@ -20,6 +20,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from plot_benchmarks import fmt_time  # (this folder is on sys.path when run as a script)
+
 TARGETS = {1_000: 20, 10_000: 100, 100_000: 200}
 """The loop / index ratio asked for at each number of selectors."""
 
@@ -28,16 +30,6 @@ STYLES = {
     "loop": ("o-", "loop of the compiled Selector.matches"),
     "index": ("^-", "SelectorIndex.matching"),
 }
-
-
-def _fmt(seconds: float) -> str:
-    if seconds >= 1:
-        return f"{seconds:.2f} s"
-    if seconds >= 1e-3:
-        return f"{seconds * 1e3:.2f} ms"
-    if seconds >= 1e-6:
-        return f"{seconds * 1e6:.1f} µs"
-    return f"{seconds * 1e9:.0f} ns"
 
 
 def index_rows(benches: list[dict[str, Any]]) -> dict[str, dict[int, dict[str, Any]]]:
@@ -65,8 +57,8 @@ def print_index(rows: dict[str, dict[int, dict[str, Any]]]) -> None:
             ratio = r["loop"] / r["index"]
             target = TARGETS.get(n)
             mark = f"**{ratio:.0f}×**" if target and ratio >= target else f"{ratio:.0f}×"
-            print(f"| {workload} | {n:,} | {r['matches']:,} | {_fmt(r['floor'])} | "
-                  f"{_fmt(r['loop'])} | {_fmt(r['index'])} | {mark} | "
+            print(f"| {workload} | {n:,} | {r['matches']:,} | {fmt_time(r['floor'])} | "
+                  f"{fmt_time(r['loop'])} | {fmt_time(r['index'])} | {mark} | "
                   f"{'≥ ' + str(target) + '×' if target else '–'} | "
                   f"{r['index'] / r['floor']:.1f}× | {r['loop'] / r['floor']:.0f}× |")  # fmt: skip
 
@@ -84,7 +76,7 @@ def print_algebra(benches: list[dict[str, Any]]) -> None:
     for (op, shape), by_n in series.items():
         ns = sorted(by_n)
         sizes = " / ".join(f"{n:,}" for n in ns)
-        times = " / ".join(_fmt(by_n[n]) for n in ns)
+        times = " / ".join(fmt_time(by_n[n]) for n in ns)
         growth = by_n[ns[-1]] / by_n[ns[0]]
         print(f"| `{op}`, {shape} | n = {sizes} | {times} | {growth:.0f}× for "
               f"{ns[-1] // ns[0]}× input |")  # fmt: skip

@@ -102,11 +102,11 @@ def test_index_equals_loop(
     saved = [getattr(index_module, name) for name in _KNOBS]
     try:
         for config in CONFIGS:
-            for name, value in zip(_KNOBS, config):
+            for name, value in zip(_KNOBS, config, strict=True):
                 setattr(index_module, name, value)
             check_against_loop(operations, queries)
     finally:
-        for name, value in zip(_KNOBS, saved):
+        for name, value in zip(_KNOBS, saved, strict=True):
             setattr(index_module, name, value)
 
 

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .selector import Requirement
 
-__all__ = ["Posting", "Route", "EXACT", "VERIFY", "group_route"]
+__all__ = ["Posting", "Route", "EXACT", "VERIFY", "group_route", "Kills", "add_kills", "drop_kills"]
 
 Route = tuple[Any, ...]
 """``("exact",)``, ``("group", sig, notins)``, ``("child", key, values, route)`` or
@@ -68,6 +68,35 @@ def _range_order(r: Requirement) -> tuple[str, str, int]:
     return (r.key, r.operator.value, r.threshold)
 
 
+Kills = dict[str, dict[str, set[int]]]
+"""A kill table: NotIn key -> value -> the selectors that value excludes."""
+
+
+def add_kills(kills: Kills, seq: int, notins: Iterable[tuple[str, Iterable[str]]]) -> None:
+    """Enter selector ``seq``'s NotIn ``(key, values)`` in ``kills``."""
+    for k, values in notins:
+        table = kills.setdefault(k, {})
+        for v in values:
+            table.setdefault(v, set()).add(seq)
+
+
+def drop_kills(kills: Kills, seq: int, notins: Iterable[tuple[str, Iterable[str]]]) -> None:
+    """Take selector ``seq``'s NotIn ``(key, values)`` out of ``kills``, dropping
+    emptied entries (a key or value listed twice is dropped once)."""
+    for k, values in notins:
+        table = kills.get(k)
+        if table is None:
+            continue
+        for v in values:
+            seqs = table.get(v)
+            if seqs is not None:
+                seqs.discard(seq)
+                if not seqs:
+                    del table[v]
+        if not table:
+            del kills[k]
+
+
 class _Group:
     """Selectors with the same keys required, forbidden and compared by NotIn."""
 
@@ -76,29 +105,15 @@ class _Group:
     def __init__(self) -> None:
         self.members: dict[int, None] = {}
         # NotIn key -> value -> the members that value excludes
-        self.kills: dict[str, dict[str, set[int]]] = {}
+        self.kills: Kills = {}
 
     def add(self, seq: int, notins: _NotIns) -> None:
         self.members[seq] = None
-        for k, values in notins:
-            table = self.kills.setdefault(k, {})
-            for v in values:
-                table.setdefault(v, set()).add(seq)
+        add_kills(self.kills, seq, notins)
 
     def remove(self, seq: int, notins: _NotIns) -> None:
         del self.members[seq]
-        for k, values in notins:
-            table = self.kills.get(k)
-            if table is None:  # (a key may be listed twice)
-                continue
-            for v in values:
-                seqs = table.get(v)
-                if seqs is not None:
-                    seqs.discard(seq)
-                    if not seqs:
-                        del table[v]
-            if not table:
-                del self.kills[k]
+        drop_kills(self.kills, seq, notins)
 
 
 class Posting:

@@ -72,7 +72,7 @@ from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
 from ._labeltypes import labels_type_error, value_type_error
-from ._posting import VERIFY, Posting, Route, group_route
+from ._posting import VERIFY, Posting, Route, add_kills, drop_kills, group_route
 from .api import as_selector
 from .selector import Operator, Requirement, Selector
 
@@ -153,7 +153,9 @@ class SelectorIndex(Generic[K]):
         # id by sequence number (None where removed; renumbered when half empty)
         self._ids: list[K | None] = []
         # value selectors
-        self._by_value: dict[str, dict[str, Posting]] = {}
+        # (value anchors are the root's children: key -> value -> posting)
+        self._root = Posting()
+        self._by_value: dict[str, dict[str, Posting]] = self._root.children
         self._by_key: dict[str, Posting] = {}
         # how many In requirements name each (key, value): the keys' cardinalities
         self._cardinality: dict[str, dict[str, int]] = {}
@@ -346,12 +348,7 @@ class SelectorIndex(Generic[K]):
             self._compared[k] = self._compared.get(k, 0) + 1
             touched.add(k)
         if kind == "value":
-            postings = self._by_value.setdefault(anchor[1], {})
-            for v in anchor[2]:
-                posting = postings.get(v)
-                if posting is None:
-                    posting = postings[v] = Posting()
-                posting.add(seq, entry.predicate, anchor[3])
+            self._root.add(seq, entry.predicate, ("child", *anchor[1:]))
             touched.add(anchor[1])
         elif kind == "key":
             posting = self._by_key.get(anchor[1])
@@ -369,12 +366,9 @@ class SelectorIndex(Generic[K]):
                     self._group_keys[k] = self._group_keys.get(k, 0) + 1
             group[seq] = None
             # NotIn requirements are checked through the kill table
-            for r in entry.selector.requirements:
-                if r.operator is Operator.NOT_IN:
-                    kills = self._kill_keyed.setdefault(r.key, {})
-                    for v in r.value_set:
-                        kills.setdefault(v, set()).add(seq)
-                    touched.add(r.key)
+            notins = _notins(entry.selector)
+            add_kills(self._kill_keyed, seq, notins)
+            touched.update(k for k, _ in notins)
         for k in touched:
             self._refresh_probe(k)
 
@@ -399,14 +393,7 @@ class SelectorIndex(Generic[K]):
                 self._compared[k] -= 1
             touched.add(k)
         if kind == "value":
-            postings = self._by_value[anchor[1]]
-            for v in anchor[2]:
-                posting = postings[v]
-                posting.remove(seq, anchor[3])
-                if not posting:
-                    del postings[v]
-            if not postings:
-                del self._by_value[anchor[1]]
+            self._root.remove(seq, ("child", *anchor[1:]))
             touched.add(anchor[1])
         elif kind == "key":
             posting = self._by_key[anchor[1]]
@@ -426,22 +413,9 @@ class SelectorIndex(Generic[K]):
                         del self._group_keys[k]
                     else:
                         self._group_keys[k] -= 1
-            # (a selector may repeat a requirement, so a set may already be gone)
-            for r in entry.selector.requirements:
-                if r.operator is not Operator.NOT_IN:
-                    continue
-                touched.add(r.key)
-                kills = self._kill_keyed.get(r.key)
-                if kills is None:
-                    continue
-                for v in r.value_set:
-                    vseqs = kills.get(v)
-                    if vseqs is not None:
-                        vseqs.discard(seq)
-                        if not vseqs:
-                            del kills[v]
-                if not kills:
-                    del self._kill_keyed[r.key]
+            notins = _notins(entry.selector)
+            drop_kills(self._kill_keyed, seq, notins)
+            touched.update(k for k, _ in notins)
         for k in touched:
             self._refresh_probe(k)
 
@@ -642,6 +616,11 @@ class SelectorIndex(Generic[K]):
             counts["key_groups"] = len(self._groups)
             counts["key_sets"] = len(self._key_sets)
             return counts
+
+
+def _notins(sel: Selector) -> list[tuple[str, frozenset[str]]]:
+    """``sel``'s NotIn requirements as ``(key, values)``."""
+    return [(r.key, r.value_set) for r in sel.requirements if r.operator is Operator.NOT_IN]
 
 
 def _compared_keys(sel: Selector) -> set[str]:
