@@ -599,10 +599,11 @@ class SelectorIndex(Generic[K]):
     def stats(self) -> dict[str, int]:
         """How the selectors are indexed: counts per anchor kind, and posting lists.
 
-        ``pair``/``value``: anchored on two/one In requirements; ``key``: on a Gt/Lt
-        key; ``keys``: key selectors (only Exists, DoesNotExist, NotIn, or no
-        requirements); ``nothing``: nil selectors. ``*_postings``: distinct posting
-        lists; ``key_groups``: distinct (required, forbidden) key sets of key
+        ``value``: anchored on an In requirement; ``key``: on a Gt/Lt key; ``keys``:
+        key selectors (only Exists, DoesNotExist, NotIn, or no requirements);
+        ``nothing``: nil selectors. ``value_postings``: postings under ``(key,
+        value)`` anchors, their child postings included; ``key_postings``: Gt/Lt
+        keys; ``key_groups``: distinct (required, forbidden) key sets of key
         selectors; ``key_sets``: per-key-set lists currently remembered.
         """
         with self._lock:
