@@ -142,6 +142,7 @@ def check_against_loop(operations: list[tuple[Any, ...]], queries: list[dict[str
     assert all(v == 0 for v in index.stats().values())
     assert not index._cardinality and not index._group_keys
     assert not index._kill_keyed and not index._compared and not index._probe
+    assert not index._root and index._root.children is None
     assert all(i is None for i in index._ids)
 
 
@@ -254,7 +255,8 @@ def test_in_requirements_become_child_postings() -> None:
             raise AssertionError("predicate called")
 
         entry.predicate = boom
-    for posting in index._by_value["app"].values():
+    assert index._root.children is not None
+    for posting in index._root.children["app"].values():
         assert not posting.verify
     assert index.matching({"app": "shop", "env": "qa", "tier": "api"}) == ["qa-api", "qa-api-set"]
     assert index.matching({"app": "cart", "env": "x", "tier": "db"}) == [
@@ -279,12 +281,14 @@ def test_gt_lt_are_tested_once_per_group() -> None:
             raise AssertionError("predicate called")
 
         entry.predicate = boom
-    index._by_value.clear()
+    index._root = index_module.Posting()
     index._by_key.clear()
     index._probe.clear()
     for entry in sorted(index._entries.values(), key=lambda e: e.seq):
         index._link(entry)
-    assert len(index._by_value["app"]["web"].groups) == 2
+    assert index._root.children is not None
+    groups = index._root.children["app"]["web"].groups
+    assert groups is not None and len(groups) == 2
     gts = [f"gt-{i}" for i in range(20)]
     assert index.matching({"app": "web", "priority": "7"}) == [*gts, "lt", "range"]
     assert index.matching({"app": "web", "priority": "007"}) == [*gts, "lt", "range"]
@@ -301,13 +305,14 @@ def test_notin_values_share_one_group() -> None:
     index: SelectorIndex[int] = SelectorIndex()
     for i in range(50):
         index.add(i, f"app=web,version notin (v{i},v{i + 1})")
-    posting = index._by_value["app"]["web"]
-    assert len(posting.groups) == 1
+    assert index._root.children is not None
+    posting = index._root.children["app"]["web"]
+    assert posting.groups is not None and len(posting.groups) == 1
     assert index.matching({"app": "web", "version": "v7"}) == [i for i in range(50) if i not in (6, 7)]
     assert index.matching({"app": "web"}) == list(range(50))
     for i in range(50):
         index.remove(i)
-    assert not index._by_value and all(v == 0 for v in index.stats().values())
+    assert not index._root and all(v == 0 for v in index.stats().values())
 
 
 def test_non_string_values_of_compared_keys_raise() -> None:

@@ -117,18 +117,22 @@ class _Group:
 
 
 class Posting:
-    """The value selectors that a label set can match once it has reached here."""
+    """The value selectors that a label set can match once it has reached here.
 
-    __slots__ = ("exact", "groups", "verify", "children", "only_exact")
+    Its four tables exist only while they hold something (``None`` otherwise): most
+    child postings hold one kind of selector, and an index holds many postings.
+    """
+
+    __slots__ = ("exact", "groups", "verify", "children", "leaf")
 
     def __init__(self) -> None:
-        # whether ``exact`` is all there is (a parent then reads it without a call)
-        self.only_exact = False
-        self.exact: dict[int, None] = {}
-        self.groups: dict[_GroupSig, _Group] = {}
-        self.verify: dict[int, Callable[[Mapping[str, str]], bool]] = {}
+        self.exact: dict[int, None] | None = None
+        self.groups: dict[_GroupSig, _Group] | None = None
+        self.verify: dict[int, Callable[[Mapping[str, str]], bool]] | None = None
         # key -> value -> child posting
-        self.children: dict[str, dict[str, Posting]] = {}
+        self.children: dict[str, dict[str, Posting]] | None = None
+        # ``exact`` when it is all there is (a parent then reads it without a call)
+        self.leaf: dict[int, None] | None = None
 
     def __bool__(self) -> bool:
         return bool(self.exact or self.groups or self.verify or self.children)
@@ -137,13 +141,19 @@ class Posting:
         """Post selector ``seq`` along ``route``."""
         kind = route[0]
         if kind == "exact":
+            if self.exact is None:
+                self.exact = {}
             self.exact[seq] = None
         elif kind == "group":
+            if self.groups is None:
+                self.groups = {}
             group = self.groups.get(route[1])
             if group is None:
                 group = self.groups[route[1]] = _Group()
             group.add(seq, route[2])
         elif kind == "child":
+            if self.children is None:
+                self.children = {}
             table = self.children.setdefault(route[1], {})
             for v in route[2]:
                 child = table.get(v)
@@ -151,21 +161,30 @@ class Posting:
                     child = table[v] = Posting()
                 child.add(seq, predicate, route[3])
         else:
+            if self.verify is None:
+                self.verify = {}
             self.verify[seq] = predicate
         self._settle()
 
     def remove(self, seq: int, route: Route) -> None:
         """Take selector ``seq`` off ``route`` (as given to :meth:`add`), dropping
-        emptied groups and children."""
+        emptied groups, children and tables."""
         kind = route[0]
         if kind == "exact":
+            assert self.exact is not None
             del self.exact[seq]
+            if not self.exact:
+                self.exact = None
         elif kind == "group":
+            assert self.groups is not None
             group = self.groups[route[1]]
             group.remove(seq, route[2])
             if not group.members:
                 del self.groups[route[1]]
+                if not self.groups:
+                    self.groups = None
         elif kind == "child":
+            assert self.children is not None
             table = self.children[route[1]]
             for v in route[2]:
                 child = table[v]
@@ -174,12 +193,18 @@ class Posting:
                     del table[v]
             if not table:
                 del self.children[route[1]]
+                if not self.children:
+                    self.children = None
         else:
+            assert self.verify is not None
             del self.verify[seq]
+            if not self.verify:
+                self.verify = None
         self._settle()
 
     def _settle(self) -> None:
-        self.only_exact = bool(self.exact) and not (self.groups or self.verify or self.children)
+        only = self.exact is not None and not (self.groups or self.verify or self.children)
+        self.leaf = self.exact if only else None
 
     def collect(
         self, labels: Mapping[str, str], keys: Any, get: Any, found: list[int]
@@ -221,11 +246,14 @@ class Posting:
                 if v is not None:
                     child = table.get(v)
                     if child is not None:
-                        if child.only_exact:
-                            found += child.exact
+                        leaf = child.leaf
+                        if leaf is not None:
+                            found += leaf
                         else:
                             child.collect(labels, keys, get, found)
 
     def count(self) -> int:
         """How many postings this one holds, itself included."""
+        if not self.children:
+            return 1
         return 1 + sum(c.count() for t in self.children.values() for c in t.values())

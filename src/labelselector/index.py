@@ -155,7 +155,6 @@ class SelectorIndex(Generic[K]):
         # value selectors
         # (value anchors are the root's children: key -> value -> posting)
         self._root = Posting()
-        self._by_value: dict[str, dict[str, Posting]] = self._root.children
         self._by_key: dict[str, Posting] = {}
         # how many In requirements name each (key, value): the keys' cardinalities
         self._cardinality: dict[str, dict[str, int]] = {}
@@ -243,8 +242,8 @@ class SelectorIndex(Generic[K]):
     def _reset(self) -> None:
         """Empty every structure but ``_entries``."""
         self._ids.clear()
+        self._root = Posting()
         for table in (
-            self._by_value,
             self._by_key,
             self._cardinality,
             self._groups,
@@ -306,7 +305,8 @@ class SelectorIndex(Generic[K]):
         posting = self._by_key.get(key)
         if posting is None:
             return 0
-        return len(posting.exact) + sum(len(g.members) for g in posting.groups.values())
+        groups = posting.groups or {}
+        return len(posting.exact or ()) + sum(len(g.members) for g in groups.values())
 
     def _route(self, reqs: list[Requirement], combos: int) -> Route:
         """Where a selector's requirements ``reqs`` beyond its anchor are checked,
@@ -421,7 +421,8 @@ class SelectorIndex(Generic[K]):
 
     def _refresh_probe(self, key: str) -> None:
         """Put ``key``'s tables (as they are now) where a query reads them."""
-        values = self._by_value.get(key)
+        children = self._root.children
+        values = None if children is None else children.get(key)
         ranged = self._by_key.get(key)
         kills = self._kill_keyed.get(key)
         compared = key in self._compared
@@ -472,8 +473,9 @@ class SelectorIndex(Generic[K]):
         hits: list[int] = []
         get = labels.get
         for posting in reached:
-            if posting.only_exact:
-                hits += posting.exact
+            leaf = posting.leaf
+            if leaf is not None:
+                hits += leaf
             else:
                 posting.collect(labels, keys, get, hits)
         ids = self._ids
@@ -610,9 +612,7 @@ class SelectorIndex(Generic[K]):
             counts = {"value": 0, "key": 0, "keys": 0, "nothing": 0}
             for e in self._entries.values():
                 counts[e.anchor[0]] += 1
-            counts["value_postings"] = sum(
-                p.count() for postings in self._by_value.values() for p in postings.values()
-            )
+            counts["value_postings"] = self._root.count() - 1
             counts["key_postings"] = len(self._by_key)
             counts["key_groups"] = len(self._groups)
             counts["key_sets"] = len(self._key_sets)
