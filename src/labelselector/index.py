@@ -489,16 +489,16 @@ class SelectorIndex(Generic[K]):
             base = self._key_set(present)
         drop: set[int] | None = None
         if killed is not None:
-            cache_key: Any
-            if len(killed) == 1:
-                k, v, drop = killed[0]
-                cache_key = (present, k, v)
-            else:
-                drop = set().union(*[seqs for _, _, seqs in killed])
-                cache_key = (present, frozenset([(k, v) for k, v, _ in killed]))
+            single = len(killed) == 1
+            drop = killed[0][2] if single else set().union(*[seqs for _, _, seqs in killed])
             if len(drop) * _BISECT_RATIO > len(base[0]):
                 # many killed (``env notin (dev)`` on an ``env=dev`` label set): the
                 # list without them is worth remembering
+                cache_key: Any = (
+                    (present, killed[0][0], killed[0][1])
+                    if single
+                    else (present, frozenset([(k, v) for k, v, _ in killed]))
+                )
                 cut = self._key_sets.get(cache_key)
                 if cut is None:
                     cut = self._remember(cache_key, [s for s in base[0] if s not in drop])
