@@ -98,7 +98,8 @@ def drop_kills(kills: Kills, seq: int, notins: Iterable[tuple[str, Iterable[str]
 
 
 class _Group:
-    """Selectors with the same keys required, forbidden and compared by NotIn."""
+    """Selectors with the same keys required, forbidden and compared by NotIn, and the
+    same Gt/Lt requirements (the group's ``sig``); ``kills`` holds their NotIn values."""
 
     __slots__ = ("members", "kills")
 
