@@ -208,10 +208,10 @@ class Posting:
         self.leaf = self.exact if only else None
 
     def collect(
-        self, labels: Mapping[str, str], keys: Any, get: Any, found: list[int]
+        self, labels: Mapping[str, str], keys: frozenset[str], get: Any, found: list[int]
     ) -> None:
         """Append to ``found`` the sequence numbers of the selectors posted here that
-        match ``labels`` (``keys`` is ``labels.keys()``, ``get`` is ``labels.get``)."""
+        match ``labels`` (``keys`` is ``frozenset(labels)``, ``get`` is ``labels.get``)."""
         if self.exact:
             found += self.exact
         if self.groups:
