@@ -164,6 +164,8 @@ class SelectorIndex(Generic[K]):
         # and ids of those that pass
         self._groups: dict[_KeySig, dict[int, None]] = {}
         self._group_keys: dict[str, int] = {}
+        # (the same keys as a frozenset, renewed when a group comes or goes: a query
+        # intersects its label keys with it)
         self._group_keyset: frozenset[str] = _NO_KEYS
         self._key_sets: dict[Any, tuple[list[int], list[K]]] = {}
         self._key_sets_size = 0
@@ -449,7 +451,7 @@ class SelectorIndex(Generic[K]):
             return self._matching(labels)
 
     def _matching(self, labels: Mapping[str, str]) -> list[K]:
-        # (a frozenset: subset tests against it are 2-3x those against dict keys)
+        # (a frozenset: the groups' subset tests run 2-3x faster on it than on dict keys)
         keys = frozenset(labels)
         probe = self._probe
         reached: list[Posting] = []
