@@ -38,4 +38,6 @@ def corpus_path(*parts: str) -> Path:
 
 settings.register_profile("ci", max_examples=300, deadline=None)
 settings.register_profile("dev", max_examples=100, deadline=None)
+# A long hunt for rare failures, run by hand: HYPOTHESIS_PROFILE=thorough.
+settings.register_profile("thorough", max_examples=5000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))

@@ -24,6 +24,7 @@ __all__ = [
     "PROTO_FIELDS",
     "proto_name",
     "proto_fields",
+    "is_label_selector",
     "labels_of",
     "expressions_of",
     "field",
@@ -60,6 +61,16 @@ def proto_fields(obj: Any) -> tuple[str, str] | None:
     if name not in PROTO_FIELDS:
         raise TypeError(f"unsupported protobuf message {name!r}: expected {JUMPSTARTER} or {K8S}")
     return PROTO_FIELDS[name]
+
+
+def is_label_selector(obj: Any) -> bool:
+    """Whether ``obj`` has one of the LabelSelector shapes :func:`labels_of` reads."""
+    return (
+        proto_fields(obj) is not None
+        or isinstance(obj, Mapping)
+        or hasattr(obj, "match_labels")
+        or hasattr(obj, "match_expressions")
+    )
 
 
 def labels_of(obj: Any) -> Any:

@@ -74,3 +74,19 @@ def test_incoming_pod_labels_must_be_strings() -> None:
         feasible_nodes({"metadata": {"labels": {"app": 1}}, "spec": {"affinity": aff}}, [{"metadata": {"name": "n", "labels": {"z": "1"}}}])
     with pytest.raises(SelectorError, match=r"^metadata\.labels\[gpu\]: Invalid value: true: must be a string$"):
         NodeSelector({"nodeSelectorTerms": [{"matchExpressions": [{"key": "gpu", "operator": "Exists"}]}]}).matches({"metadata": {"labels": {"gpu": True}}})
+
+
+def test_selector_of_the_wrong_shape_names_its_field() -> None:
+    import pytest
+
+    from labelselector.scheduling import AffinityTerm
+
+    with pytest.raises(SelectorError, match=r"^labelSelector: Invalid value: \[\]: must be a LabelSelector object$"):
+        AffinityTerm({"labelSelector": [], "topologyKey": "zone"}, {})
+    with pytest.raises(SelectorError, match=r"^namespaceSelector: Invalid value: \"a\": must be a LabelSelector object$"):
+        AffinityTerm({"labelSelector": {}, "namespaceSelector": "a", "topologyKey": "zone"}, {})
+    pod = {"spec": {"affinity": {"podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [{"labelSelector": []}]}}}}
+    result = feasible_nodes(pod, [{"metadata": {"name": "n"}}], [])
+    assert [v.reason for v in result.verdicts] == [
+        "parsing pod: requiredAffinityTerms: labelSelector: Invalid value: []: must be a LabelSelector object"
+    ]

@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .._fields import is_label_selector
 from ..convert import from_label_selector, new_requirement
 from ..errors import SelectorError, aggregate
 from ..selector import Labels, Operator, Selector
@@ -53,6 +54,14 @@ def _str_list(value: Any, path: str) -> list[str]:
     return items
 
 
+def _selector(value: Any, path: str) -> Selector:
+    # A list or scalar where a LabelSelector belongs would fail Go's decoding; say so
+    # with the field's name rather than let the converter's TypeError escape.
+    if value is not None and not is_label_selector(value):
+        raise bad_shape(path, value, "a LabelSelector object")
+    return from_label_selector(value)
+
+
 class AffinityTerm:
     """A required or preferred ``PodAffinityTerm`` of ``pod``, ready to match other pods.
 
@@ -71,7 +80,7 @@ class AffinityTerm:
         label_selector = field(term, "labelSelector")
         match_keys = _str_list(field(term, "matchLabelKeys"), "matchLabelKeys")
         mismatch_keys = _str_list(field(term, "mismatchLabelKeys"), "mismatchLabelKeys")
-        selector = from_label_selector(label_selector)
+        selector = _selector(label_selector, "labelSelector")
         if (match_keys or mismatch_keys) and label_selector is not None:
             pod_labels = labels_of(pod)
             extra = [
@@ -90,7 +99,7 @@ class AffinityTerm:
             ns_set = frozenset([namespace_of(pod)])
         else:
             ns_set = frozenset(namespaces)
-        ns_selector = from_label_selector(ns_selector_obj)
+        ns_selector = _selector(ns_selector_obj, "namespaceSelector")
         topology_key = field(term, "topologyKey")
         if topology_key is None:
             topology_key = ""
